@@ -1,0 +1,60 @@
+package vpclambda
+
+// Network ACL rule numbers. Rules are evaluated lowest number first and the
+// first match wins, so the gaps are room for rules of your own: a deny
+// numbered below 100 overrides everything here; 300-399 is reserved for the
+// IPv6 equivalents of these rules.
+const (
+	RuleFromVpc          = 100 // inbound: anything from the VPC CIDR
+	RuleEphemeralTcpIn   = 200 // inbound: TCP 1024-65535 from anywhere (replies via the NAT gateway)
+	RuleEphemeralUdpIn   = 210 // inbound: UDP 1024-65535 from anywhere (DNS/NTP replies from outside)
+	RuleAllOutbound      = 100 // outbound: anything to anywhere
+	EphemeralPortFrom    = 1024
+	EphemeralPortTo      = 65535
+	ProtocolAll          = -1
+	ProtocolTcp          = 6
+	ProtocolUdp          = 17
+	anyIpv4              = "0.0.0.0/0"
+	naclPublicTierName   = "Public"
+	naclPrivateTierName  = "Private"
+)
+
+// NaclRule is one entry of a network ACL created by the construct.
+type NaclRule struct {
+	Name       string // construct id suffix, e.g. "InboundEphemeralTcp"
+	RuleNumber int
+	Egress     bool
+	Protocol   int // ProtocolAll, ProtocolTcp or ProtocolUdp
+	CidrBlock  string
+	FromPort   int // only for TCP and UDP
+	ToPort     int
+	Purpose    string
+}
+
+// PrivateNaclRules are the rules of the private tier's network ACL (the
+// function's subnets). The network ACL is stateless, so return traffic of
+// every outbound request needs its own inbound rule: replies from the
+// internet arrive through the NAT gateway on the ephemeral port the
+// function's connection used.
+func PrivateNaclRules(vpcCidr string) []NaclRule {
+	return []NaclRule{
+		{"InboundFromVpc", RuleFromVpc, false, ProtocolAll, vpcCidr, 0, 0, "traffic from inside the VPC (other subnets, VPC endpoints)"},
+		{"InboundEphemeralTcp", RuleEphemeralTcpIn, false, ProtocolTcp, anyIpv4, EphemeralPortFrom, EphemeralPortTo, "TCP replies from the internet through the NAT gateway"},
+		{"InboundEphemeralUdp", RuleEphemeralUdpIn, false, ProtocolUdp, anyIpv4, EphemeralPortFrom, EphemeralPortTo, "UDP replies (DNS, NTP) from the internet through the NAT gateway"},
+		{"OutboundAll", RuleAllOutbound, true, ProtocolAll, anyIpv4, 0, 0, "the function's outbound requests"},
+	}
+}
+
+// PublicNaclRules are the rules of the public tier's network ACL (the NAT
+// gateway's subnet): the private subnets' requests come in from the VPC and
+// leave for the internet; the internet's replies come in on ephemeral ports
+// and leave again towards the private subnets. Nothing from the internet is
+// allowed in on a well-known port.
+func PublicNaclRules(vpcCidr string) []NaclRule {
+	return []NaclRule{
+		{"InboundFromVpc", RuleFromVpc, false, ProtocolAll, vpcCidr, 0, 0, "requests from the private subnets to be forwarded by the NAT gateway"},
+		{"InboundEphemeralTcp", RuleEphemeralTcpIn, false, ProtocolTcp, anyIpv4, EphemeralPortFrom, EphemeralPortTo, "TCP replies from the internet to the NAT gateway"},
+		{"InboundEphemeralUdp", RuleEphemeralUdpIn, false, ProtocolUdp, anyIpv4, EphemeralPortFrom, EphemeralPortTo, "UDP replies from the internet to the NAT gateway"},
+		{"OutboundAll", RuleAllOutbound, true, ProtocolAll, anyIpv4, 0, 0, "requests forwarded to the internet and replies back to the private subnets"},
+	}
+}

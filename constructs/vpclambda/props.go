@@ -1,0 +1,185 @@
+package vpclambda
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+)
+
+// Defaults applied by NewVpcLambda and AddFunction. They are exported so
+// that documentation, tests and embedding apps can refer to them.
+const (
+	DefaultVpcCidr               = "10.0.0.0/16"
+	DefaultMaxAzs                = 2
+	DefaultNatGateways           = 1
+	DefaultPrivateSubnetCidrMask = 20
+	DefaultPublicSubnetCidrMask  = 24
+	DefaultMemorySize            = 128
+	DefaultTimeoutSeconds        = 30
+	DefaultHandler               = "bootstrap"
+
+	// Lambda's own limits, checked at synth time.
+	MinMemorySize     = 128
+	MaxMemorySize     = 10240
+	MinTimeoutSeconds = 1
+	MaxTimeoutSeconds = 900
+
+	// VPC limits, checked at synth time.
+	MinVpcPrefix    = 16
+	MaxSubnetPrefix = 28
+)
+
+// VpcLambdaProps configures a VpcLambda.
+//
+// Two modes exist. By default the construct creates the whole reference
+// network (VPC, subnets, internet gateway, NAT gateway(s), route tables,
+// network ACLs). With Vpc set it attaches the function to subnets of an
+// existing VPC instead and creates only the security group, role, log group
+// and function; the existing network must then provide the route to a NAT.
+type VpcLambdaProps struct {
+	// Function configures the function the construct creates. Required.
+	Function *FunctionOptions
+
+	// VpcCidr is the IPv4 CIDR block of the new VPC, a /16 to /28 network
+	// address such as "10.0.0.0/16". Private subnets are carved from the
+	// start of the block, public subnets from its end, so adding AZs or NAT
+	// gateways later never moves an existing subnet.
+	//
+	// Default: "10.0.0.0/16". Must not be set together with Vpc.
+	VpcCidr *string
+
+	// MaxAzs is the number of Availability Zones, each with one private
+	// subnet for the function. At least 2: Lambda recommends subnets in
+	// several AZs so the function keeps running when one AZ fails.
+	//
+	// Default: 2 (or the length of AvailabilityZones when that is set).
+	// Must not be set together with Vpc.
+	MaxAzs *float64
+
+	// AvailabilityZones names the AZs explicitly, e.g. "us-east-1a".
+	//
+	// Default: the first MaxAzs AZs of the stack's region: Fn::GetAZs at
+	// deploy time for an environment-agnostic stack, the
+	// `availability-zones:account=...:region=...` context value otherwise.
+	// Must not be set together with Vpc.
+	AvailabilityZones *[]*string
+
+	// NatGateways is the number of NAT gateways, 1 to the number of AZs.
+	// One NAT gateway is cheapest; one per AZ removes the cross-AZ single
+	// point of failure (each private subnet then routes to the NAT gateway
+	// in its own AZ). With N NAT gateways the construct creates N public
+	// subnets (in the first N AZs) and N private route tables; private
+	// subnet i uses NAT gateway i mod N.
+	//
+	// Default: 1. Must not be set together with Vpc.
+	NatGateways *float64
+
+	// PrivateSubnetCidrMask is the prefix length of each private subnet.
+	//
+	// Default: 20 (4096 addresses). Must not be set together with Vpc.
+	PrivateSubnetCidrMask *float64
+
+	// PublicSubnetCidrMask is the prefix length of each public subnet,
+	// which hosts only a NAT gateway.
+	//
+	// Default: 24. Must not be set together with Vpc.
+	PublicSubnetCidrMask *float64
+
+	// Vpc is an existing VPC to attach the function to instead of creating
+	// the reference network. Its private subnets must already route
+	// 0.0.0.0/0 to a NAT gateway (or NAT instance).
+	//
+	// Default: a new VPC with the reference topology is created.
+	Vpc awsec2.IVpc
+
+	// PrivateSubnets selects the existing VPC's subnets the function is
+	// attached to. Only valid with Vpc. Every selected subnet must be a
+	// private subnet of Vpc with a route to a NAT, in at least two AZs.
+	//
+	// Default: the VPC's PRIVATE_WITH_EGRESS subnets.
+	PrivateSubnets *awsec2.SubnetSelection
+
+	// AllowedEgress restricts the security group's outbound rules to the
+	// given ports (to any IPv4 address), e.g. awsec2.Port_Tcp(jsii.Number(443)).
+	// Security groups do not filter traffic to the VPC's Amazon DNS
+	// server, so name resolution keeps working.
+	//
+	// Default: all outbound traffic allowed (what AWS recommends for most
+	// functions). The function's security group never has inbound rules.
+	AllowedEgress *[]awsec2.Port
+}
+
+// FunctionOptions configures one function attached to the private subnets.
+type FunctionOptions struct {
+	// Entry is the directory of a Go main package (a Lambda handler). It is
+	// built locally, without Docker, into a `bootstrap` executable for
+	// Architecture with reproducible flags. Relative paths are resolved
+	// against the working directory of the CDK app process.
+	//
+	// Exactly one of Entry and Code must be set.
+	Entry *string
+
+	// Code is the function's code, for any runtime.
+	//
+	// Exactly one of Entry and Code must be set.
+	Code awslambda.Code
+
+	// Runtime of the function.
+	//
+	// Default: awslambda.Runtime_PROVIDED_AL2023() (a Go bootstrap binary).
+	Runtime awslambda.Runtime
+
+	// Handler is the function's entry point within its code.
+	//
+	// Default: "bootstrap" (ignored by OS-only runtimes, required by others).
+	Handler *string
+
+	// Architecture of the function and, with Entry, of the built binary.
+	//
+	// Default: awslambda.Architecture_ARM_64().
+	Architecture awslambda.Architecture
+
+	// MemorySize in MB, a whole number from 128 to 10240.
+	//
+	// Default: 128.
+	MemorySize *float64
+
+	// Timeout of one invocation, from 1 second to 15 minutes.
+	//
+	// Default: 30 seconds.
+	Timeout awscdk.Duration
+
+	// Environment variables of the function.
+	//
+	// Default: none.
+	Environment *map[string]*string
+
+	// Description of the function.
+	//
+	// Default: none.
+	Description *string
+
+	// FunctionName is the function's physical name: 1 to 64 letters,
+	// digits, hyphens or underscores. The name is fixed at synth time
+	// because the role's deny statement names the function's ARN, and
+	// building that ARN from the name (instead of referencing the function)
+	// lets the deny be in force before the function first runs, without a
+	// circular dependency.
+	//
+	// Default: the stack name and construct id, shortened to fit, plus a
+	// hash of the construct path and stack name.
+	FunctionName *string
+
+	// LogRetention of the function's CloudWatch log group.
+	//
+	// Default: awslogs.RetentionDays_ONE_MONTH.
+	LogRetention awslogs.RetentionDays
+
+	// LogRemovalPolicy of the function's log group when the stack is
+	// deleted.
+	//
+	// Default: awscdk.RemovalPolicy_DESTROY (deleting the stack leaves
+	// nothing behind; use RETAIN to keep the logs).
+	LogRemovalPolicy awscdk.RemovalPolicy
+}

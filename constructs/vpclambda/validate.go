@@ -1,0 +1,373 @@
+package vpclambda
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// networkPlan is the validated shape of a new VPC.
+type networkPlan struct {
+	cidr   netip.Prefix
+	azs    []*string
+	nats   int
+	layout subnetLayout
+}
+
+// existingPlan is the validated selection of an existing VPC's subnets.
+type existingPlan struct {
+	vpc     awsec2.IVpc
+	subnets []awsec2.ISubnet
+}
+
+// functionPlan is a validated FunctionOptions.
+type functionPlan struct {
+	code    awslambda.Code
+	runtime awslambda.Runtime
+	handler *string
+	arch    awslambda.Architecture
+	memory  float64
+	timeout awscdk.Duration
+	name    string
+	opts    *FunctionOptions
+}
+
+func wholeNumber(ps *problems, prop string, v *float64, def, min, max int, fix string) int {
+	if v == nil {
+		return def
+	}
+	f := *v
+	if math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) || f < float64(min) || f > float64(max) {
+		ps.add(prop, showNum(v), fmt.Sprintf("must be a whole number from %d to %d", min, max), fix)
+		return def
+	}
+	return int(f)
+}
+
+// planNetwork validates the props that shape a new VPC.
+func planNetwork(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *networkPlan {
+	np := &networkPlan{}
+	cidr := DefaultVpcCidr
+	if p.VpcCidr != nil {
+		cidr = *p.VpcCidr
+		if unresolved(p.VpcCidr) {
+			ps.add("VpcCidr", "a token", "must be known at synth time to lay out the subnets", `give a literal block such as "10.0.0.0/16"`)
+			return nil
+		}
+	}
+	prefix, msg, fix := parseVpcCidr(cidr)
+	if msg != "" {
+		ps.add("VpcCidr", fmt.Sprintf("%q", cidr), msg, fix)
+	}
+	np.cidr = prefix
+
+	// Availability Zones.
+	nAzs := DefaultMaxAzs
+	if p.AvailabilityZones != nil {
+		seen := map[string]bool{}
+		for i, az := range *p.AvailabilityZones {
+			if az == nil || *az == "" {
+				ps.add(fmt.Sprintf("AvailabilityZones[%d]", i), show(az), "is empty", `name an Availability Zone such as "us-east-1a"`)
+				continue
+			}
+			if !unresolved(az) && seen[*az] {
+				ps.add(fmt.Sprintf("AvailabilityZones[%d]", i), show(az), "is listed twice", "list each Availability Zone once")
+			}
+			seen[*az] = true
+			np.azs = append(np.azs, az)
+		}
+		if len(*p.AvailabilityZones) < 2 {
+			ps.add("AvailabilityZones", fmt.Sprintf("%d zone(s)", len(*p.AvailabilityZones)),
+				"needs at least 2 Availability Zones (Lambda runs the function in several AZs for high availability)", "name two or more zones")
+		}
+		if p.MaxAzs != nil && *p.MaxAzs != float64(len(*p.AvailabilityZones)) {
+			ps.add("MaxAzs", showNum(p.MaxAzs), fmt.Sprintf("contradicts AvailabilityZones, which names %d zones", len(*p.AvailabilityZones)),
+				"set only one of MaxAzs and AvailabilityZones")
+		}
+		nAzs = len(*p.AvailabilityZones)
+	} else {
+		nAzs = wholeNumber(ps, "MaxAzs", p.MaxAzs, DefaultMaxAzs, 2, 6,
+			"use 2 or more zones (Lambda needs subnets in at least two AZs for high availability) and at most 6 (no region has more)")
+		np.azs = stackAzs(ps, stack, nAzs)
+	}
+
+	// NAT gateways.
+	np.nats = DefaultNatGateways
+	if p.NatGateways != nil {
+		f := *p.NatGateways
+		switch {
+		case f != math.Trunc(f) || math.IsNaN(f):
+			ps.add("NatGateways", showNum(p.NatGateways), "must be a whole number", fmt.Sprintf("use 1 (one shared NAT gateway) or %d (one per AZ)", nAzs))
+		case f < 1:
+			ps.add("NatGateways", showNum(p.NatGateways), "must be at least 1: without a NAT gateway a function in private subnets cannot reach the internet",
+				"use 1 (one shared NAT gateway), or attach the function to an existing VPC (Vpc) that provides its own NAT")
+		case f > float64(nAzs):
+			ps.add("NatGateways", showNum(p.NatGateways), fmt.Sprintf("is more than the %d Availability Zones; a NAT gateway lives in one AZ's public subnet", nAzs),
+				fmt.Sprintf("use at most %d (one per AZ), or raise MaxAzs", nAzs))
+		default:
+			np.nats = int(f)
+		}
+	}
+
+	privBits := wholeNumber(ps, "PrivateSubnetCidrMask", p.PrivateSubnetCidrMask, DefaultPrivateSubnetCidrMask, MinVpcPrefix, MaxSubnetPrefix,
+		fmt.Sprintf("use a prefix length from %d to %d, not shorter than the VPC's", MinVpcPrefix, MaxSubnetPrefix))
+	pubBits := wholeNumber(ps, "PublicSubnetCidrMask", p.PublicSubnetCidrMask, DefaultPublicSubnetCidrMask, MinVpcPrefix, MaxSubnetPrefix,
+		fmt.Sprintf("use a prefix length from %d to %d, not shorter than the VPC's", MinVpcPrefix, MaxSubnetPrefix))
+	if msg == "" {
+		if privBits < prefix.Bits() {
+			ps.add("PrivateSubnetCidrMask", fmt.Sprint(privBits), fmt.Sprintf("is larger than the VPC block %s", prefix), fmt.Sprintf("use /%d or longer", prefix.Bits()))
+		} else if pubBits < prefix.Bits() {
+			ps.add("PublicSubnetCidrMask", fmt.Sprint(pubBits), fmt.Sprintf("is larger than the VPC block %s", prefix), fmt.Sprintf("use /%d or longer", prefix.Bits()))
+		} else {
+			layout, lmsg, lfix := layoutSubnets(prefix, nAzs, privBits, np.nats, pubBits)
+			if lmsg != "" {
+				ps.add("VpcCidr", fmt.Sprintf("%q", cidr), lmsg, lfix)
+			}
+			np.layout = layout
+		}
+	}
+	return np
+}
+
+// stackAzs picks n Availability Zones of the stack's region.
+func stackAzs(ps *problems, stack awscdk.Stack, n int) []*string {
+	var azs []*string
+	if unresolved(stack.Region()) {
+		// Environment-agnostic: resolved by CloudFormation at deploy time.
+		for i := 0; i < n; i++ {
+			azs = append(azs, awscdk.Fn_Select(jsii.Number(i), awscdk.Fn_GetAzs(jsii.String(""))))
+		}
+		return azs
+	}
+	known := *stack.AvailabilityZones()
+	dummy := len(known) > 0 && strings.HasPrefix(*known[0], "dummy")
+	if !dummy && len(known) < n {
+		ps.add("MaxAzs", fmt.Sprint(n), fmt.Sprintf("is more than the %d Availability Zones of region %s (from the availability-zones context)", len(known), *stack.Region()),
+			fmt.Sprintf("use at most %d", len(known)))
+		return known
+	}
+	for i := 0; i < n; i++ {
+		// While the CLI has not looked the zones up yet the list holds
+		// placeholders; the app is synthesized again once it has.
+		azs = append(azs, known[i%len(known)])
+	}
+	return azs
+}
+
+// planExisting validates the props that select subnets of an existing VPC.
+func planExisting(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *existingPlan {
+	for _, c := range []struct {
+		prop string
+		set  bool
+	}{
+		{"VpcCidr", p.VpcCidr != nil}, {"MaxAzs", p.MaxAzs != nil}, {"AvailabilityZones", p.AvailabilityZones != nil},
+		{"NatGateways", p.NatGateways != nil}, {"PrivateSubnetCidrMask", p.PrivateSubnetCidrMask != nil},
+		{"PublicSubnetCidrMask", p.PublicSubnetCidrMask != nil},
+	} {
+		if c.set {
+			ps.add(c.prop, "set", "shapes a new VPC and cannot apply to the existing VPC given in Vpc",
+				"remove "+c.prop+", or remove Vpc to let the construct create the network")
+		}
+	}
+	sel := p.PrivateSubnets
+	if sel == nil {
+		sel = &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS}
+	}
+	var selected *awsec2.SelectedSubnets
+	if err := CatchJsii(func() { selected = p.Vpc.SelectSubnets(sel) }); err != nil {
+		ps.add("PrivateSubnets", "selection", "selects no usable subnets of Vpc: "+firstLine(err.Error()),
+			"name the VPC's private subnets, e.g. &awsec2.SubnetSelection{Subnets: &[]awsec2.ISubnet{a, b}}")
+		return nil
+	}
+	subnets := *selected.Subnets
+	if len(subnets) == 0 {
+		ps.add("PrivateSubnets", "[]", "is empty: the function needs subnets to attach to",
+			"name at least two private subnets of Vpc in different Availability Zones")
+		return nil
+	}
+	public := map[string]bool{}
+	for _, s := range *p.Vpc.PublicSubnets() {
+		public[*s.SubnetId()] = true
+	}
+	vpcID := resolveJSON(stack, p.Vpc.VpcId())
+	azs := map[string]bool{}
+	knownAzs := true
+	for i, s := range subnets {
+		prop := fmt.Sprintf("PrivateSubnets[%d]", i)
+		if public[*s.SubnetId()] {
+			ps.add(prop, *s.Node().Path(), "is a public subnet: a function in a public subnet has no public IP and cannot reach the internet",
+				"attach the function to private subnets that route 0.0.0.0/0 to a NAT gateway")
+		}
+		if owner := subnetVpcID(stack, s); owner != "" && owner != vpcID {
+			ps.add(prop, *s.Node().Path(), fmt.Sprintf("belongs to another VPC (%s, not %s); a function's subnets must all be in its VPC", owner, vpcID),
+				"select subnets of Vpc only")
+		}
+		az := s.AvailabilityZone()
+		if az == nil || unresolved(az) {
+			knownAzs = false
+		} else {
+			azs[*az] = true
+		}
+	}
+	if knownAzs && len(azs) < 2 {
+		ps.add("PrivateSubnets", fmt.Sprintf("%d subnet(s) in %d AZ", len(subnets), len(azs)),
+			"needs subnets in at least two Availability Zones (Lambda's high-availability guidance)",
+			"add a private subnet in another Availability Zone")
+	}
+	return &existingPlan{vpc: p.Vpc, subnets: subnets}
+}
+
+// subnetVpcID returns the resolved VpcId of a subnet defined in this app
+// (one with a CfnSubnet), or "" when the subnet was imported and its VPC
+// cannot be known at synth time.
+func subnetVpcID(stack awscdk.Stack, s awsec2.ISubnet) (id string) {
+	_ = CatchJsii(func() {
+		child := s.Node().DefaultChild()
+		if child == nil {
+			return
+		}
+		if cfn, ok := child.(awsec2.CfnSubnet); ok {
+			id = resolveJSON(stack, cfn.VpcId())
+		}
+	})
+	return id
+}
+
+func resolveJSON(stack awscdk.Stack, v interface{}) string {
+	r := stack.Resolve(v)
+	if s, ok := r.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(r)
+	return string(b)
+}
+
+var functionNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// planFunction validates one FunctionOptions; prop is its name in errors.
+func planFunction(ps *problems, prop string, o *FunctionOptions, defaultName string) *functionPlan {
+	if o == nil {
+		ps.add(prop, "<unset>", "is required", prop+": &vpclambda.FunctionOptions{Entry: jsii.String(\"path/to/handler\")}")
+		return nil
+	}
+	fp := &functionPlan{opts: o, runtime: o.Runtime, handler: o.Handler, arch: o.Architecture, timeout: o.Timeout}
+	if fp.runtime == nil {
+		fp.runtime = awslambda.Runtime_PROVIDED_AL2023()
+	}
+	if fp.handler == nil {
+		fp.handler = jsii.String(DefaultHandler)
+	} else if strings.TrimSpace(*fp.handler) == "" {
+		ps.add(prop+".Handler", show(o.Handler), "is empty", `leave it unset for "bootstrap", or name the handler`)
+	}
+	if fp.arch == nil {
+		fp.arch = awslambda.Architecture_ARM_64()
+	}
+	switch {
+	case o.Entry != nil && o.Code != nil:
+		ps.add(prop+".Entry", show(o.Entry), "is set together with Code", "set only one of Entry (a Go handler built locally) and Code")
+	case o.Entry == nil && o.Code == nil:
+		ps.add(prop+".Entry", "<unset>", "neither Entry nor Code is set: the function has no code", "set Entry to a Go main package directory, or Code")
+	case o.Entry != nil:
+		abs, _ := filepath.Abs(*o.Entry)
+		st, err := os.Stat(abs)
+		if err != nil || !st.IsDir() {
+			ps.add(prop+".Entry", show(o.Entry), fmt.Sprintf("is not a directory (resolved to %s)", abs),
+				"give the directory of the handler's Go main package; relative paths are resolved against the app's working directory")
+		} else if name := *fp.runtime.Name(); !strings.HasPrefix(name, "provided") {
+			ps.add(prop+".Runtime", fmt.Sprintf("%q", name), "cannot run the bootstrap binary built from Entry",
+				"use awslambda.Runtime_PROVIDED_AL2023(), or give Code instead of Entry")
+		} else {
+			fp.code = nil // built by build(), after every prop is known to be valid
+		}
+	default:
+		fp.code = o.Code
+	}
+
+	fp.memory = float64(wholeNumber(ps, prop+".MemorySize", o.MemorySize, DefaultMemorySize, MinMemorySize, MaxMemorySize,
+		fmt.Sprintf("use %d to %d MB", MinMemorySize, MaxMemorySize)))
+
+	if fp.timeout == nil {
+		fp.timeout = awscdk.Duration_Seconds(jsii.Number(DefaultTimeoutSeconds))
+	} else {
+		var secs float64
+		if err := CatchJsii(func() { secs = *o.Timeout.ToSeconds(nil) }); err != nil {
+			ps.add(prop+".Timeout", *o.Timeout.ToHumanString(), "is not a whole number of seconds: "+firstLine(err.Error()),
+				"use awscdk.Duration_Seconds(n) with 1 <= n <= 900")
+		} else if secs < MinTimeoutSeconds || secs > MaxTimeoutSeconds {
+			ps.add(prop+".Timeout", *o.Timeout.ToHumanString(), "is outside Lambda's limit of 1 second to 15 minutes",
+				"use a timeout from awscdk.Duration_Seconds(1) to awscdk.Duration_Minutes(15)")
+		}
+	}
+
+	fp.name = defaultName
+	if o.FunctionName != nil {
+		if unresolved(o.FunctionName) || !functionNameRe.MatchString(*o.FunctionName) {
+			ps.add(prop+".FunctionName", show(o.FunctionName), "must be 1 to 64 letters, digits, hyphens or underscores, known at synth time",
+				"use a literal name such as \"my-function\", or leave it unset for a generated one")
+		} else {
+			fp.name = *o.FunctionName
+		}
+	}
+	return fp
+}
+
+// build produces the function's code once every prop is valid.
+func (fp *functionPlan) build(ps *problems, prop string) {
+	if fp.code != nil || fp.opts.Entry == nil {
+		return
+	}
+	code, err := GoCode(*fp.opts.Entry, fp.arch)
+	if err != nil {
+		ps.add(prop+".Entry", show(fp.opts.Entry), "does not build: "+err.Error(), "fix the handler so that `go build` succeeds for linux")
+		return
+	}
+	fp.code = code
+}
+
+// defaultFunctionName derives a function name from the stack name and the
+// construct id, unique per stack and construct path, at most 64 characters.
+func defaultFunctionName(stack awscdk.Stack, path, id string) string {
+	clean := func(s string) string {
+		return regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(s, "")
+	}
+	sum := fnv64(*stack.StackName() + "/" + path)
+	suffix := fmt.Sprintf("-%08x", uint32(sum))
+	base := clean(*stack.StackName()) + "-" + clean(id)
+	if max := 64 - len(suffix); len(base) > max {
+		base = base[:max]
+	}
+	return base + suffix
+}
+
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// unresolved reports whether s is a CDK token (a value known only at
+// deploy time).
+func unresolved(s *string) bool {
+	return *awscdk.Token_IsUnresolved(s)
+}

@@ -1,0 +1,320 @@
+package vpclambda
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// VpcLambdaExecutionPolicy is the AWS managed policy every function's role
+// carries: it lets the Lambda service create and delete the function's
+// network interfaces and lets the function write its logs.
+const VpcLambdaExecutionPolicy = "service-role/AWSLambdaVPCAccessExecutionRole"
+
+// DeniedEniActions are the EC2 actions the function's own code is denied
+// (the Lambda service still uses the role for them, on the function's
+// behalf): AWS's recommended guard against a function managing network
+// interfaces itself.
+var DeniedEniActions = []string{
+	"ec2:CreateNetworkInterface",
+	"ec2:DeleteNetworkInterface",
+	"ec2:DescribeNetworkInterfaces",
+	"ec2:DetachNetworkInterface",
+	"ec2:AssignPrivateIpAddresses",
+	"ec2:UnassignPrivateIpAddresses",
+}
+
+// DenyPolicyName is the name of the role's inline policy holding the deny
+// statement.
+const DenyPolicyName = "DenyNetworkInterfaceApisFromFunctionCode"
+
+// Network is the reference network built by the construct: one VPC, an
+// internet gateway, public subnets with NAT gateways, private subnets for
+// the function, their route tables and network ACLs. All fields are the
+// CloudFormation resources themselves, so nothing is hidden.
+type Network struct {
+	Vpc                awsec2.CfnVPC
+	Cidr               string
+	AvailabilityZones  []*string
+	InternetGateway    awsec2.CfnInternetGateway
+	GatewayAttachment  awsec2.CfnVPCGatewayAttachment
+	PublicSubnets      []awsec2.CfnSubnet // one per NAT gateway, in the first AZs
+	PrivateSubnets     []awsec2.CfnSubnet // one per AZ
+	PublicRouteTable   awsec2.CfnRouteTable
+	PublicDefaultRoute awsec2.CfnRoute // 0.0.0.0/0 -> internet gateway
+	// PrivateRouteTables has one table per NAT gateway; private subnet i is
+	// associated with table i mod len(PrivateRouteTables).
+	PrivateRouteTables   []awsec2.CfnRouteTable
+	PrivateDefaultRoutes []awsec2.CfnRoute // 0.0.0.0/0 -> NAT gateway i
+	NatGateways          []awsec2.CfnNatGateway
+	ElasticIps           []awsec2.CfnEIP // ElasticIps[i] belongs to NatGateways[i]
+	PublicNetworkAcl     awsec2.CfnNetworkAcl
+	PrivateNetworkAcl    awsec2.CfnNetworkAcl
+	// NetworkAclEntries maps "Public/<rule name>" and "Private/<rule name>"
+	// (see PublicNaclRules, PrivateNaclRules) to the entry.
+	NetworkAclEntries map[string]awsec2.CfnNetworkAclEntry
+
+	// internetPath is every resource the function's route to the internet
+	// needs; a function is created only after all of them.
+	internetPath []awscdk.CfnResource
+}
+
+// AttachedFunction is one function attached to the construct's private
+// subnets and security group, with its own role and log group.
+type AttachedFunction struct {
+	Function awslambda.Function
+	// Role carries VpcLambdaExecutionPolicy and, inline, the deny
+	// statement for this function's ARN.
+	Role          awsiam.Role
+	DenyStatement awsiam.PolicyStatement
+	LogGroup      awslogs.LogGroup
+	// FunctionName is the function's physical name, fixed at synth time.
+	FunctionName string
+}
+
+// VpcLambda builds AWS's reference topology for a Lambda function in a VPC
+// that must reach the internet: private subnets in several AZs routed to a
+// NAT gateway in a public subnet, network ACLs that let the replies back in,
+// a security group without inbound rules, and an execution role with
+// AWSLambdaVPCAccessExecutionRole plus a deny of the ENI APIs to the
+// function's own code.
+type VpcLambda struct {
+	// Construct is the construct's node in the tree: the scope of every
+	// resource it creates. Use it where a scope or construct is needed.
+	Construct constructs.Construct
+
+	// Vpc is the VPC as an awsec2.IVpc for other constructs (RDS, ECS,
+	// more functions). For a VPC created here its private subnets are the
+	// function's subnets; its public subnets are included when there is one
+	// per AZ (NatGateways equal to the AZ count) and are otherwise only in
+	// PublicSubnets.
+	Vpc awsec2.IVpc
+	// Network holds the CloudFormation resources of the network; nil when
+	// the function is attached to an existing VPC.
+	Network *Network
+	// PrivateSubnets are the function's subnets.
+	PrivateSubnets []awsec2.ISubnet
+	// PublicSubnets are the NAT gateways' subnets (empty for an existing VPC).
+	PublicSubnets []awsec2.ISubnet
+	// SecurityGroup is shared by every function of the construct: Lambda
+	// reuses one network interface per subnet and security group.
+	SecurityGroup awsec2.SecurityGroup
+	// Function is the function created from VpcLambdaProps.Function.
+	Function *AttachedFunction
+	// Functions lists every function, Function first, then those added by
+	// AddFunction.
+	Functions []*AttachedFunction
+}
+
+// NewVpcLambda validates props and builds the construct. When props are
+// invalid it returns a *ValidationError listing every problem and adds
+// nothing to scope.
+func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) (*VpcLambda, error) {
+	ps := &problems{id: id}
+	if props == nil {
+		props = &VpcLambdaProps{}
+	}
+	if scope == nil {
+		return nil, fmt.Errorf("vpclambda %q: scope is nil; pass the stack (or a construct inside it)", id)
+	}
+	if scope.Node().TryFindChild(jsii.String(id)) != nil {
+		ps.add("id", fmt.Sprintf("%q", id), "is already used by another construct in this scope", "choose a unique id")
+		return nil, ps.err()
+	}
+	stack := awscdk.Stack_Of(scope)
+
+	var np *networkPlan
+	var ep *existingPlan
+	if props.Vpc == nil {
+		if props.PrivateSubnets != nil {
+			ps.add("PrivateSubnets", "set", "selects subnets of an existing VPC, but Vpc is not set",
+				"set Vpc too, or remove PrivateSubnets to let the construct create the network")
+		}
+		np = planNetwork(ps, stack, props)
+	} else {
+		ep = planExisting(ps, stack, props)
+	}
+	path := *scope.Node().Path() + "/" + id
+	fp := planFunction(ps, "Function", props.Function, defaultFunctionName(stack, path+"/Function", id))
+	if props.AllowedEgress != nil {
+		for i, p := range *props.AllowedEgress {
+			if p == nil {
+				ps.add(fmt.Sprintf("AllowedEgress[%d]", i), "nil", "is not a port", "use awsec2.Port_Tcp(jsii.Number(443)) and the like")
+			}
+		}
+		if len(*props.AllowedEgress) == 0 {
+			ps.add("AllowedEgress", "[]", "allows no egress at all: the function could not reach the internet",
+				"leave it unset to allow all outbound traffic, or list the ports the function needs")
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	if fp.build(ps, "Function"); ps.err() != nil {
+		return nil, ps.err()
+	}
+
+	v := &VpcLambda{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	if np != nil {
+		v.buildNetwork(np)
+	} else {
+		v.Vpc = ep.vpc
+		v.PrivateSubnets = ep.subnets
+	}
+
+	allowAll := props.AllowedEgress == nil
+	v.SecurityGroup = awsec2.NewSecurityGroup(v.Construct, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
+		Vpc:              v.Vpc,
+		AllowAllOutbound: jsii.Bool(allowAll),
+		Description:      jsii.String("Lambda function network interfaces: no inbound rules, egress to the internet through the NAT gateway"),
+	})
+	if !allowAll {
+		for _, p := range *props.AllowedEgress {
+			v.SecurityGroup.AddEgressRule(awsec2.Peer_AnyIpv4(), p, jsii.String("to the internet on "+*p.ToString()), nil)
+		}
+	}
+
+	if err := CatchJsii(func() { v.Function = v.attach("Function", fp) }); err != nil {
+		return nil, fmt.Errorf("vpclambda %q: %w", id, err)
+	}
+	return v, nil
+}
+
+// AddFunction attaches another function to the same private subnets and
+// security group (Lambda shares one network interface per subnet and
+// security group between them). It gets its own role, with the deny
+// statement for its own ARN, and its own log group.
+func (v *VpcLambda) AddFunction(id string, opts *FunctionOptions) (*AttachedFunction, error) {
+	ps := &problems{id: *v.Construct.Node().Id() + "/" + id}
+	if v.Construct.Node().TryFindChild(jsii.String(id)) != nil {
+		ps.add("id", fmt.Sprintf("%q", id), "is already used in this VpcLambda", "choose a unique id")
+		return nil, ps.err()
+	}
+	stack := awscdk.Stack_Of(v.Construct)
+	fp := planFunction(ps, "FunctionOptions", opts, defaultFunctionName(stack, *v.Construct.Node().Path()+"/"+id, id))
+	if fp != nil {
+		for _, f := range v.Functions {
+			if f.FunctionName == fp.name {
+				ps.add("FunctionOptions.FunctionName", fmt.Sprintf("%q", fp.name), "is already the name of another function of this construct", "choose another name")
+			}
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	if fp.build(ps, "FunctionOptions"); ps.err() != nil {
+		return nil, ps.err()
+	}
+	var af *AttachedFunction
+	if err := CatchJsii(func() { af = v.attach(id, fp) }); err != nil {
+		return nil, fmt.Errorf("vpclambda %q: %w", ps.id, err)
+	}
+	return af, nil
+}
+
+// attach creates the role, log group and function of one validated plan.
+func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
+	scope := constructs.NewConstruct(v.Construct, jsii.String(id))
+	stack := awscdk.Stack_Of(v.Construct)
+	af := &AttachedFunction{FunctionName: fp.name}
+
+	// The ARN is built from the fixed name rather than read from the
+	// function, so the role does not depend on the function: the deny is
+	// part of the role, in force before the function first runs, and the
+	// template has no cycle.
+	arn := stack.FormatArn(&awscdk.ArnComponents{
+		Service:      jsii.String("lambda"),
+		Resource:     jsii.String("function"),
+		ResourceName: jsii.String(fp.name),
+		ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
+	})
+	af.DenyStatement = awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("DenyEniApisToFunctionCode"),
+		Effect:    awsiam.Effect_DENY,
+		Actions:   jsii.Strings(DeniedEniActions...),
+		Resources: jsii.Strings("*"),
+		Conditions: &map[string]interface{}{
+			"ArnEquals": map[string]interface{}{"lambda:SourceFunctionArn": arn},
+		},
+	})
+	af.Role = awsiam.NewRole(scope, jsii.String("ExecutionRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("Execution role of Lambda function " + fp.name + " (VPC access, ENI APIs denied to the function's code)"),
+		ManagedPolicies: &[]awsiam.IManagedPolicy{
+			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)),
+		},
+		InlinePolicies: &map[string]awsiam.PolicyDocument{
+			DenyPolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
+				Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
+			}),
+		},
+	})
+	roleCfn := af.Role.Node().DefaultChild().(awsiam.CfnRole)
+	roleCfn.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
+		"rules_to_suppress": []interface{}{map[string]interface{}{
+			"id":         "AwsSolutions-IAM4",
+			"reason":     "AWSLambdaVPCAccessExecutionRole is the AWS managed policy AWS prescribes for VPC-attached functions; Lambda needs its ENI permissions to attach the function to the VPC.",
+			"applies_to": []interface{}{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
+		}},
+	})
+
+	retention := fp.opts.LogRetention
+	if retention == "" {
+		retention = awslogs.RetentionDays_ONE_MONTH
+	}
+	removal := fp.opts.LogRemovalPolicy
+	if removal == "" {
+		removal = awscdk.RemovalPolicy_DESTROY
+	}
+	af.LogGroup = awslogs.NewLogGroup(scope, jsii.String("LogGroup"), &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String("/aws/lambda/" + fp.name),
+		Retention:     retention,
+		RemovalPolicy: removal,
+	})
+
+	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
+		FunctionName:   jsii.String(fp.name),
+		Code:           fp.code,
+		Runtime:        fp.runtime,
+		Handler:        fp.handler,
+		Architecture:   fp.arch,
+		MemorySize:     jsii.Number(fp.memory),
+		Timeout:        fp.timeout,
+		Environment:    fp.opts.Environment,
+		Description:    fp.opts.Description,
+		Role:           af.Role,
+		LogGroup:       af.LogGroup,
+		Vpc:            v.Vpc,
+		VpcSubnets:     &awsec2.SubnetSelection{Subnets: &v.PrivateSubnets},
+		SecurityGroups: &[]awsec2.ISecurityGroup{v.SecurityGroup},
+	})
+	fnCfn := af.Function.Node().DefaultChild().(awslambda.CfnFunction)
+
+	// Creation order: the function is created only once its route to the
+	// internet is complete, so its first invocation already has internet.
+	if v.Network != nil {
+		for _, r := range v.Network.internetPath {
+			fnCfn.AddResourceDependency(r, jsii.String("the function's internet path must exist before the function runs"))
+		}
+	}
+	// Deletion order: Lambda deletes the function's network interfaces
+	// asynchronously after the function, using this role. The security
+	// group and the subnets depend on the role, so CloudFormation deletes
+	// them (which waits for the interfaces to be gone) before the role.
+	sgCfn := v.SecurityGroup.Node().DefaultChild().(awsec2.CfnSecurityGroup)
+	sgCfn.AddResourceDependency(roleCfn, jsii.String("keep the execution role until Lambda has deleted the function's network interfaces"))
+	if v.Network != nil {
+		for _, s := range v.Network.PrivateSubnets {
+			s.AddResourceDependency(roleCfn, jsii.String("keep the execution role until Lambda has deleted the function's network interfaces"))
+		}
+	}
+
+	v.Functions = append(v.Functions, af)
+	return af
+}

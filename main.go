@@ -1,0 +1,35 @@
+// Command vpclambda is the CDK app: a Lambda function in the private
+// subnets of a VPC, reaching the internet through a NAT gateway.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+	"github.com/vpclambda/vpclambda/stacks"
+)
+
+func main() {
+	err := run()
+	jsii.Close()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	app := awscdk.NewApp(nil)
+	id, props, err := stacks.PropsFromContext(app.Node())
+	if err != nil {
+		return err
+	}
+	if _, err := stacks.NewStack(app, id, props); err != nil {
+		return err
+	}
+	return vpclambda.CatchJsii(func() { app.Synth(nil) })
+}

@@ -1,0 +1,205 @@
+// Package stacks holds the app's stack: the VpcLambda construct with the
+// checkip handler, its outputs and tags.
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+)
+
+// AppName tags every resource of the app (tag key "Application").
+const AppName = "vpc-lambda-internet"
+
+// DefaultStackName is the stack's name unless the stackName context says
+// otherwise.
+const DefaultStackName = "VpcLambdaInternet"
+
+// StackProps configures the app's stack.
+type StackProps struct {
+	awscdk.StackProps
+	// Construct configures the VpcLambda. Its Function.Entry defaults to
+	// the checkip handler of this repository.
+	Construct vpclambda.VpcLambdaProps
+}
+
+// Stack is the app's stack and what it contains.
+type Stack struct {
+	awscdk.Stack
+	VpcLambda *vpclambda.VpcLambda
+}
+
+// NewStack builds the app's stack. Invalid props are returned as an error
+// before anything is added to scope.
+func NewStack(scope constructs.Construct, id string, props *StackProps) (*Stack, error) {
+	if props == nil {
+		props = &StackProps{}
+	}
+	cp := props.Construct
+	if cp.Function == nil {
+		cp.Function = &vpclambda.FunctionOptions{}
+	}
+	if cp.Function.Entry == nil && cp.Function.Code == nil {
+		entry, err := HandlerEntry()
+		if err != nil {
+			return nil, err
+		}
+		fn := *cp.Function
+		fn.Entry = jsii.String(entry)
+		if fn.Description == nil {
+			fn.Description = jsii.String("Returns the public IP it reaches the internet from (the NAT gateway's Elastic IP)")
+		}
+		cp.Function = &fn
+	}
+
+	var s *Stack
+	var vl *vpclambda.VpcLambda
+	var err error
+	if jerr := vpclambda.CatchJsii(func() {
+		stack := awscdk.NewStack(scope, jsii.String(id), &props.StackProps)
+		vl, err = vpclambda.NewVpcLambda(stack, "VpcLambda", &cp)
+		if err != nil {
+			return
+		}
+		s = &Stack{Stack: stack, VpcLambda: vl}
+		s.addOutputs()
+		awscdk.Tags_Of(stack).Add(jsii.String("Application"), jsii.String(AppName), nil)
+		if vl.Network != nil {
+			vl.Network.Vpc.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
+				"rules_to_suppress": []interface{}{map[string]interface{}{
+					"id":     "AwsSolutions-VPC7",
+					"reason": "VPC flow logs are billed per GB ingested; this example app leaves them off. Production networks should enable them.",
+				}},
+			})
+		}
+	}); jerr != nil {
+		return nil, jerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Stack) addOutputs() {
+	vl := s.VpcLambda
+	out := func(id, desc string, value *string) {
+		awscdk.NewCfnOutput(s.Stack, jsii.String(id), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(desc)})
+	}
+	fn := vl.Function.Function
+	out("FunctionName", "Name of the VPC-attached Lambda function", fn.FunctionName())
+	out("FunctionArn", "ARN of the VPC-attached Lambda function", fn.FunctionArn())
+	out("VpcId", "VPC the function is attached to", vl.Vpc.VpcId())
+	var subnets []*string
+	for _, sn := range vl.PrivateSubnets {
+		subnets = append(subnets, sn.SubnetId())
+	}
+	out("PrivateSubnetIds", "The function's private subnets (comma-separated)", awscdk.Fn_Join(jsii.String(","), &subnets))
+	if vl.Network != nil {
+		var ips []*string
+		for _, eip := range vl.Network.ElasticIps {
+			ips = append(ips, eip.AttrPublicIp())
+		}
+		out("NatPublicIps", "Elastic IP(s) of the NAT gateway(s): the address the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+	}
+	out("InvokeCommand", "Invoke the function; its publicIp must be one of NatPublicIps",
+		awscdk.Fn_Join(jsii.String(""), &[]*string{
+			jsii.String("aws lambda invoke --function-name "), fn.FunctionName(),
+			jsii.String(" --region "), s.Stack.Region(),
+			jsii.String(" /dev/stdout"),
+		}))
+}
+
+// HandlerEntry finds the checkip handler's source directory: next to this
+// file when the source tree is at hand, otherwise in the module root above
+// the working directory.
+func HandlerEntry() (string, error) {
+	const rel = "functions/checkip"
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		dir := filepath.Join(filepath.Dir(file), "..", rel)
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return filepath.Clean(dir), nil
+		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if st, err := os.Stat(filepath.Join(dir, rel)); err == nil && st.IsDir() {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				return filepath.Join(dir, rel), nil
+			}
+		}
+		if filepath.Dir(dir) == dir {
+			return "", errors.New("cannot find the checkip handler (" + rel + "): run the app from the repository")
+		}
+	}
+}
+
+// Context keys the app reads (`cdk synth -c key=value` or cdk.json).
+var ContextKeys = map[string]string{
+	"account":     "AWS account id of the stack's environment (default: environment-agnostic)",
+	"region":      "AWS region of the stack's environment (default: environment-agnostic)",
+	"stackName":   "stack name (default " + DefaultStackName + ")",
+	"vpcCidr":     "VpcCidr",
+	"maxAzs":      "MaxAzs",
+	"natGateways": "NatGateways",
+	"memorySize":  "Function.MemorySize",
+}
+
+// PropsFromContext reads the app's settings from the CDK context.
+func PropsFromContext(node constructs.Node) (id string, props *StackProps, err error) {
+	get := func(key string) (string, bool) {
+		v := node.TryGetContext(jsii.String(key))
+		if v == nil {
+			return "", false
+		}
+		return strings.TrimSpace(fmt.Sprint(v)), true
+	}
+	var problems []string
+	num := func(key string) *float64 {
+		s, ok := get(key)
+		if !ok {
+			return nil
+		}
+		f, perr := strconv.ParseFloat(s, 64)
+		if perr != nil {
+			problems = append(problems, fmt.Sprintf("context %s = %q is not a number; fix: -c %s=<number>", key, s, key))
+			return nil
+		}
+		return &f
+	}
+	props = &StackProps{}
+	id = DefaultStackName
+	if s, ok := get("stackName"); ok {
+		id = s
+	}
+	account, hasAccount := get("account")
+	region, hasRegion := get("region")
+	if hasAccount != hasRegion {
+		problems = append(problems, "context account and region must be given together; fix: -c account=123456789012 -c region=us-east-1")
+	} else if hasAccount {
+		props.Env = &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}
+	}
+	if s, ok := get("vpcCidr"); ok {
+		props.Construct.VpcCidr = jsii.String(s)
+	}
+	props.Construct.MaxAzs = num("maxAzs")
+	props.Construct.NatGateways = num("natGateways")
+	props.Construct.Function = &vpclambda.FunctionOptions{MemorySize: num("memorySize")}
+	if len(problems) > 0 {
+		return "", nil, errors.New(strings.Join(problems, "\n"))
+	}
+	return id, props, nil
+}
