@@ -5,18 +5,18 @@ package vpclambda
 // numbered below 100 overrides everything here; 300-399 is reserved for the
 // IPv6 equivalents of these rules.
 const (
-	RuleFromVpc          = 100 // inbound: anything from the VPC CIDR
-	RuleEphemeralTcpIn   = 200 // inbound: TCP 1024-65535 from anywhere (replies via the NAT gateway)
-	RuleEphemeralUdpIn   = 210 // inbound: UDP 1024-65535 from anywhere (DNS/NTP replies from outside)
-	RuleAllOutbound      = 100 // outbound: anything to anywhere
-	EphemeralPortFrom    = 1024
-	EphemeralPortTo      = 65535
-	ProtocolAll          = -1
-	ProtocolTcp          = 6
-	ProtocolUdp          = 17
-	anyIpv4              = "0.0.0.0/0"
-	naclPublicTierName   = "Public"
-	naclPrivateTierName  = "Private"
+	RuleFromVpc         = 100 // inbound: anything from the VPC CIDR
+	RuleEphemeralTcpIn  = 200 // inbound: TCP 1024-65535 from anywhere (replies via the NAT gateway)
+	RuleEphemeralUdpIn  = 210 // inbound: UDP 1024-65535 from anywhere (DNS/NTP replies from outside)
+	RuleAllOutbound     = 100 // outbound: anything to anywhere
+	EphemeralPortFrom   = 1024
+	EphemeralPortTo     = 65535
+	ProtocolAll         = -1
+	ProtocolTcp         = 6
+	ProtocolUdp         = 17
+	anyIpv4             = "0.0.0.0/0"
+	naclPublicTierName  = "Public"
+	naclPrivateTierName = "Private"
 )
 
 // NaclRule is one entry of a network ACL created by the construct.

@@ -1,0 +1,288 @@
+// Package test holds the app's and the construct's tests: fine-grained
+// template assertions, a snapshot, cdk-nag, cfn-lint and bad-input tests.
+package test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+	"github.com/vpclambda/vpclambda/stacks"
+)
+
+func TestMain(m *testing.M) {
+	// aws-cdk-lib's built-in CloudFormation validation costs ~4.5 s per
+	// process and produces the same template; every template synthesized
+	// here is checked by cfn-lint instead (TestCfnLint).
+	os.Setenv("CDK_VALIDATION", "false")
+	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// fixture is one synthesized configuration, shared by every test that
+// asserts on it (synthesizing is the expensive part).
+type fixture struct {
+	Name     string
+	Stack    awscdk.Stack
+	VL       *vpclambda.VpcLambda
+	Template assertions.Template
+	JSON     map[string]interface{}
+	File     string // the template file in the cloud assembly
+}
+
+var (
+	fixturesMu sync.Mutex
+	fixtures   = map[string]*fixture{}
+)
+
+// variants are the configurations every generic check (cfn-lint, cycles)
+// runs on. Each builds its stack in a new app.
+var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error){
+	"app": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		s, err := stacks.NewStack(app, stacks.DefaultStackName, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.Stack, s.VpcLambda, nil
+	},
+	"natPerAz": constructVariant(&vpclambda.VpcLambdaProps{NatGateways: jsii.Number(2)}),
+	"threeAzs": constructVariant(&vpclambda.VpcLambdaProps{MaxAzs: jsii.Number(3)}),
+	"threeAzsNatPerAz": constructVariant(&vpclambda.VpcLambdaProps{
+		MaxAzs: jsii.Number(3), NatGateways: jsii.Number(3), AllowedEgress: &[]awsec2.Port{awsec2.Port_Tcp(jsii.Number(443))},
+	}),
+	"existingVpc": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		stack := awscdk.NewStack(app, jsii.String("ExistingVpc"), nil)
+		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1)})
+		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
+			Vpc:      vpc,
+			Function: &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())},
+		})
+		return stack, vl, err
+	},
+	"severalFunctions": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		stack, vl, err := constructVariant(&vpclambda.VpcLambdaProps{})(app)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, id := range []string{"Second", "Third"} {
+			if _, err := vl.AddFunction(id, &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), MemorySize: jsii.Number(256)}); err != nil {
+				return nil, nil, err
+			}
+		}
+		return stack, vl, nil
+	},
+}
+
+func constructVariant(props *vpclambda.VpcLambdaProps) func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+	return func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		stack := awscdk.NewStack(app, jsii.String("Construct"), nil)
+		p := *props
+		p.Function = &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())}
+		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &p)
+		return stack, vl, err
+	}
+}
+
+func handlerEntry() string {
+	e, err := stacks.HandlerEntry()
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+var outRoot = sync.OnceValue(func() string {
+	dir, err := os.MkdirTemp("", "vpclambda-test-")
+	if err != nil {
+		panic(err)
+	}
+	return dir
+})
+
+// get synthesizes the named variant once per test process.
+func get(t testing.TB, name string) *fixture {
+	t.Helper()
+	fixturesMu.Lock()
+	defer fixturesMu.Unlock()
+	if f, ok := fixtures[name]; ok {
+		return f
+	}
+	build, ok := variants[name]
+	if !ok {
+		t.Fatalf("no variant %q", name)
+	}
+	f := &fixture{Name: name}
+	outdir := filepath.Join(outRoot(), name)
+	must(t, func() {
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+		var err error
+		f.Stack, f.VL, err = build(app)
+		if err != nil {
+			panic(err)
+		}
+		f.Template = assertions.Template_FromStack(f.Stack, nil) // also fails on a dependency cycle
+		f.JSON = *f.Template.ToJSON()
+		f.File = filepath.Join(outdir, *f.Stack.TemplateFile())
+	})
+	fixtures[name] = f
+	return f
+}
+
+// must runs f and turns a panic (how jsii reports an assertion failure or a
+// CDK error) into a test failure instead of aborting the test binary.
+func must(t testing.TB, f func()) {
+	t.Helper()
+	if err := vpclambda.CatchJsii(f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// resources returns the logical ids of the resources of a type, sorted.
+func (f *fixture) resources(typ string) []string {
+	var ids []string
+	for id, r := range f.JSON["Resources"].(map[string]interface{}) {
+		if r.(map[string]interface{})["Type"] == typ {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func (f *fixture) resource(id string) map[string]interface{} {
+	r, _ := f.JSON["Resources"].(map[string]interface{})[id].(map[string]interface{})
+	return r
+}
+
+func (f *fixture) props(id string) map[string]interface{} {
+	p, _ := f.resource(id)["Properties"].(map[string]interface{})
+	return p
+}
+
+// dependsOn returns the explicit DependsOn of a resource.
+func (f *fixture) dependsOn(id string) map[string]bool {
+	out := map[string]bool{}
+	switch d := f.resource(id)["DependsOn"].(type) {
+	case string:
+		out[d] = true
+	case []interface{}:
+		for _, x := range d {
+			out[x.(string)] = true
+		}
+	}
+	return out
+}
+
+// refs returns every logical id a value references with Ref or Fn::GetAtt.
+func refs(v interface{}) map[string]bool {
+	out := map[string]bool{}
+	var walk func(interface{})
+	walk = func(v interface{}) {
+		switch x := v.(type) {
+		case map[string]interface{}:
+			if r, ok := x["Ref"].(string); ok && len(x) == 1 {
+				out[r] = true
+			}
+			if g, ok := x["Fn::GetAtt"].([]interface{}); ok && len(x) == 1 && len(g) > 0 {
+				if s, ok := g[0].(string); ok {
+					out[s] = true
+				}
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []interface{}:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
+}
+
+// ref returns the single logical id v refers to, or "".
+func ref(v interface{}) string {
+	r := refs(v)
+	if len(r) != 1 {
+		return ""
+	}
+	for k := range r {
+		return k
+	}
+	return ""
+}
+
+// edges returns, for each resource, every resource it must be created
+// after (references and DependsOn).
+func (f *fixture) edges() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for id, r := range f.JSON["Resources"].(map[string]interface{}) {
+		deps := refs(r.(map[string]interface{})["Properties"])
+		for d := range f.dependsOn(id) {
+			deps[d] = true
+		}
+		for d := range deps {
+			if f.resource(d) == nil {
+				delete(deps, d) // pseudo parameters, parameters
+			}
+		}
+		out[id] = deps
+	}
+	return out
+}
+
+// after reports whether resource a is (transitively) created after b.
+func (f *fixture) after(a, b string) bool {
+	e := f.edges()
+	seen := map[string]bool{}
+	var visit func(string) bool
+	visit = func(n string) bool {
+		if n == b {
+			return true
+		}
+		if seen[n] {
+			return false
+		}
+		seen[n] = true
+		for d := range e[n] {
+			if visit(d) {
+				return true
+			}
+		}
+		return false
+	}
+	for d := range e[a] {
+		if visit(d) {
+			return true
+		}
+	}
+	return false
+}
+
+func pretty(v interface{}) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}
+
+func contains(s string, subs ...string) error {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return fmt.Errorf("missing %q", sub)
+		}
+	}
+	return nil
+}
