@@ -60,9 +60,12 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 	},
 	"natPerAz": constructVariant(&vpclambda.VpcLambdaProps{NatGateways: jsii.Number(2)}),
 	"threeAzs": constructVariant(&vpclambda.VpcLambdaProps{MaxAzs: jsii.Number(3)}),
-	"threeAzsNatPerAz": constructVariant(&vpclambda.VpcLambdaProps{
-		MaxAzs: jsii.Number(3), NatGateways: jsii.Number(3), AllowedEgress: &[]awsec2.Port{awsec2.Port_Tcp(jsii.Number(443))},
-	}),
+	"threeAzsNatPerAz": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		// Built here, not at package init: jsii calls start the runtime.
+		return constructVariant(&vpclambda.VpcLambdaProps{
+			MaxAzs: jsii.Number(3), NatGateways: jsii.Number(3), AllowedEgress: &[]awsec2.Port{awsec2.Port_Tcp(jsii.Number(443))},
+		})(app)
+	},
 	"existingVpc": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		stack := awscdk.NewStack(app, jsii.String("ExistingVpc"), nil)
 		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1)})

@@ -1,0 +1,265 @@
+package test
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+)
+
+type badCase struct {
+	name  string
+	env   *awscdk.Environment
+	props func(stack awscdk.Stack) *vpclambda.VpcLambdaProps
+	prop  string   // the Problem.Prop that must be reported
+	want  []string // substrings of the error message (value, problem, fix)
+}
+
+func fn() *vpclambda.FunctionOptions {
+	return &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())}
+}
+
+func net(mod func(p *vpclambda.VpcLambdaProps)) func(awscdk.Stack) *vpclambda.VpcLambdaProps {
+	return func(awscdk.Stack) *vpclambda.VpcLambdaProps {
+		p := &vpclambda.VpcLambdaProps{Function: fn()}
+		mod(p)
+		return p
+	}
+}
+
+func function(mod func(o *vpclambda.FunctionOptions)) func(awscdk.Stack) *vpclambda.VpcLambdaProps {
+	return func(awscdk.Stack) *vpclambda.VpcLambdaProps {
+		o := fn()
+		mod(o)
+		return &vpclambda.VpcLambdaProps{Function: o}
+	}
+}
+
+func existing(mod func(stack awscdk.Stack, p *vpclambda.VpcLambdaProps)) func(awscdk.Stack) *vpclambda.VpcLambdaProps {
+	return func(stack awscdk.Stack) *vpclambda.VpcLambdaProps {
+		vpc := awsec2.NewVpc(stack, jsii.String("Existing"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1)})
+		p := &vpclambda.VpcLambdaProps{Function: fn(), Vpc: vpc}
+		mod(stack, p)
+		return p
+	}
+}
+
+var badCases = []badCase{
+	{name: "malformed CIDR", props: net(func(p *vpclambda.VpcLambdaProps) { p.VpcCidr = jsii.String("10.0.0/16") }),
+		prop: "VpcCidr", want: []string{`"10.0.0/16"`, "is not an IPv4 CIDR block", `"10.0.0.0/16"`}},
+	{name: "CIDR prefix too short", props: net(func(p *vpclambda.VpcLambdaProps) { p.VpcCidr = jsii.String("10.0.0.0/8") }),
+		prop: "VpcCidr", want: []string{`"10.0.0.0/8"`, "/16 to /28", `"10.0.0.0/16"`}},
+	{name: "CIDR prefix too long", props: net(func(p *vpclambda.VpcLambdaProps) { p.VpcCidr = jsii.String("10.0.0.0/29") }),
+		prop: "VpcCidr", want: []string{`"10.0.0.0/29"`, "/16 to /28"}},
+	{name: "CIDR with host bits", props: net(func(p *vpclambda.VpcLambdaProps) { p.VpcCidr = jsii.String("10.0.0.1/16") }),
+		prop: "VpcCidr", want: []string{"host bits", `use the network address "10.0.0.0/16"`}},
+	{name: "IPv6 CIDR", props: net(func(p *vpclambda.VpcLambdaProps) { p.VpcCidr = jsii.String("fd00::/56") }),
+		prop: "VpcCidr", want: []string{"not an IPv4 block"}},
+	{name: "CIDR too small for the subnets", props: net(func(p *vpclambda.VpcLambdaProps) { p.VpcCidr = jsii.String("10.0.0.0/20") }),
+		prop: "VpcCidr", want: []string{`"10.0.0.0/20"`, "too small for 2 private /20 and 1 public /24 subnets", "use a /18 or larger block"}},
+	{name: "subnet mask wider than the VPC", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.VpcCidr = jsii.String("10.0.0.0/22")
+		p.PrivateSubnetCidrMask = jsii.Number(20)
+	}), prop: "PrivateSubnetCidrMask", want: []string{"larger than the VPC block 10.0.0.0/22", "use /22 or longer"}},
+	{name: "one AZ", props: net(func(p *vpclambda.VpcLambdaProps) { p.MaxAzs = jsii.Number(1) }),
+		prop: "MaxAzs", want: []string{"MaxAzs = 1", "from 2 to 6", "at least two AZs"}},
+	{name: "fractional AZ count", props: net(func(p *vpclambda.VpcLambdaProps) { p.MaxAzs = jsii.Number(2.5) }),
+		prop: "MaxAzs", want: []string{"MaxAzs = 2.5", "whole number"}},
+	{name: "one named AZ", props: net(func(p *vpclambda.VpcLambdaProps) { p.AvailabilityZones = jsii.Strings("us-east-1a") }),
+		prop: "AvailabilityZones", want: []string{"1 zone(s)", "at least 2 Availability Zones"}},
+	{name: "more AZs than the region has", env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-3")},
+		props: net(func(p *vpclambda.VpcLambdaProps) { p.MaxAzs = jsii.Number(4) }),
+		prop:  "MaxAzs", want: []string{"MaxAzs = 4", "more than the 3 Availability Zones of region eu-west-3", "use at most 3"}},
+	{name: "zero NAT gateways", props: net(func(p *vpclambda.VpcLambdaProps) { p.NatGateways = jsii.Number(0) }),
+		prop: "NatGateways", want: []string{"NatGateways = 0", "at least 1", "cannot reach the internet"}},
+	{name: "more NAT gateways than AZs", props: net(func(p *vpclambda.VpcLambdaProps) { p.NatGateways = jsii.Number(3) }),
+		prop: "NatGateways", want: []string{"NatGateways = 3", "more than the 2 Availability Zones", "use at most 2"}},
+	{name: "memory below Lambda's minimum", props: function(func(o *vpclambda.FunctionOptions) { o.MemorySize = jsii.Number(64) }),
+		prop: "Function.MemorySize", want: []string{"Function.MemorySize = 64", "from 128 to 10240", "use 128 to 10240 MB"}},
+	{name: "memory above Lambda's maximum", props: function(func(o *vpclambda.FunctionOptions) { o.MemorySize = jsii.Number(10241) }),
+		prop: "Function.MemorySize", want: []string{"10241"}},
+	{name: "timeout above 15 minutes", props: function(func(o *vpclambda.FunctionOptions) { o.Timeout = awscdk.Duration_Minutes(jsii.Number(16)) }),
+		prop: "Function.Timeout", want: []string{"16 minutes", "1 second to 15 minutes"}},
+	{name: "zero timeout", props: function(func(o *vpclambda.FunctionOptions) { o.Timeout = awscdk.Duration_Seconds(jsii.Number(0)) }),
+		prop: "Function.Timeout", want: []string{"1 second to 15 minutes"}},
+	{name: "sub-second timeout", props: function(func(o *vpclambda.FunctionOptions) { o.Timeout = awscdk.Duration_Millis(jsii.Number(1500)) }),
+		prop: "Function.Timeout", want: []string{"not a whole number of seconds"}},
+	{name: "missing code path", props: function(func(o *vpclambda.FunctionOptions) { o.Entry = jsii.String("no/such/handler") }),
+		prop: "Function.Entry", want: []string{`"no/such/handler"`, "is not a directory", "no/such/handler)"}},
+	{name: "no code", props: function(func(o *vpclambda.FunctionOptions) { o.Entry = nil }),
+		prop: "Function.Entry", want: []string{"neither Entry nor Code"}},
+	{name: "both Entry and Code", props: function(func(o *vpclambda.FunctionOptions) {
+		o.Code = awslambda.Code_FromInline(jsii.String("exports.handler = async () => 1"))
+	}), prop: "Function.Entry", want: []string{"together with Code"}},
+	{name: "Entry with a runtime that cannot run it", props: function(func(o *vpclambda.FunctionOptions) { o.Runtime = awslambda.Runtime_NODEJS_22_X() }),
+		prop: "Function.Runtime", want: []string{`"nodejs22.x"`, "Runtime_PROVIDED_AL2023"}},
+	{name: "invalid function name", props: function(func(o *vpclambda.FunctionOptions) { o.FunctionName = jsii.String("my function!") }),
+		prop: "Function.FunctionName", want: []string{`"my function!"`, "1 to 64 letters"}},
+	{name: "no function", props: func(awscdk.Stack) *vpclambda.VpcLambdaProps { return &vpclambda.VpcLambdaProps{} },
+		prop: "Function", want: []string{"is required"}},
+	{name: "empty egress list", props: net(func(p *vpclambda.VpcLambdaProps) { p.AllowedEgress = &[]awsec2.Port{} }),
+		prop: "AllowedEgress", want: []string{"allows no egress"}},
+	{name: "subnets without a VPC", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.PrivateSubnets = &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS}
+	}), prop: "PrivateSubnets", want: []string{"Vpc is not set"}},
+	{name: "existing VPC with an empty subnet list", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.PrivateSubnets = &awsec2.SubnetSelection{Subnets: &[]awsec2.ISubnet{}}
+	}), prop: "PrivateSubnets", want: []string{"is empty", "at least two private subnets"}},
+	{name: "existing VPC without private subnets", props: func(stack awscdk.Stack) *vpclambda.VpcLambdaProps {
+		vpc := awsec2.NewVpc(stack, jsii.String("PublicOnly"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(0),
+			SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{Name: jsii.String("Public"), SubnetType: awsec2.SubnetType_PUBLIC}}})
+		return &vpclambda.VpcLambdaProps{Function: fn(), Vpc: vpc}
+	}, prop: "PrivateSubnets", want: []string{"selects no usable subnets"}},
+	{name: "existing VPC with subnets of two VPCs", props: existing(func(stack awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		other := awsec2.NewVpc(stack, jsii.String("Other"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1)})
+		p.PrivateSubnets = &awsec2.SubnetSelection{Subnets: &[]awsec2.ISubnet{(*p.Vpc.PrivateSubnets())[0], (*other.PrivateSubnets())[1]}}
+	}), prop: "PrivateSubnets[1]", want: []string{"Other/PrivateSubnet2", "belongs to another VPC", "select subnets of Vpc only"}},
+	{name: "existing VPC with a public subnet", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.PrivateSubnets = &awsec2.SubnetSelection{Subnets: &[]awsec2.ISubnet{(*p.Vpc.PrivateSubnets())[0], (*p.Vpc.PublicSubnets())[1]}}
+	}), prop: "PrivateSubnets[1]", want: []string{"PublicSubnet2", "is a public subnet"}},
+	{name: "existing VPC with subnets in one AZ", env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-3")},
+		props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+			p.PrivateSubnets = &awsec2.SubnetSelection{Subnets: &[]awsec2.ISubnet{(*p.Vpc.PrivateSubnets())[0]}}
+		}), prop: "PrivateSubnets", want: []string{"1 subnet(s) in 1 AZ", "at least two Availability Zones"}},
+	{name: "existing VPC with new-VPC props", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.NatGateways = jsii.Number(2)
+	}), prop: "NatGateways", want: []string{"cannot apply to the existing VPC", "remove NatGateways"}},
+}
+
+func TestBadInputIsRejectedAtSynthTime(t *testing.T) {
+	for _, c := range badCases {
+		t.Run(c.name, func(t *testing.T) {
+			app := awscdk.NewApp(nil)
+			if c.env != nil {
+				app.Node().SetContext(jsii.String("availability-zones:account=111111111111:region=eu-west-3"),
+					jsii.Strings("eu-west-3a", "eu-west-3b", "eu-west-3c"))
+			}
+			stack := awscdk.NewStack(app, jsii.String("Bad"), &awscdk.StackProps{Env: c.env})
+			var err error
+			var before int
+			must(t, func() {
+				props := c.props(stack)
+				before = len(*stack.Node().Children())
+				_, err = vpclambda.NewVpcLambda(stack, "VpcLambda", props)
+			})
+			var ve *vpclambda.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("want a *ValidationError, got %v", err)
+			}
+			found := false
+			for _, p := range ve.Problems {
+				if p.Prop == c.prop {
+					found = true
+				}
+				if p.Fix == "" || p.Message == "" || p.Value == "" {
+					t.Errorf("problem %+v lacks a value, message or fix", p)
+				}
+			}
+			if !found {
+				t.Errorf("no problem names %s:\n%v", c.prop, err)
+			}
+			if e := contains(err.Error(), c.want...); e != nil {
+				t.Errorf("%v in:\n%v", e, err)
+			}
+			if after := len(*stack.Node().Children()); after != before {
+				t.Errorf("a rejected construct must add nothing to the tree: %d children before, %d after", before, after)
+			}
+		})
+	}
+}
+
+func TestEveryProblemIsReportedAtOnce(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Bad"), nil)
+	_, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
+		VpcCidr:     jsii.String("10.0.0.0/8"),
+		NatGateways: jsii.Number(0),
+		Function:    &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), MemorySize: jsii.Number(1)},
+	})
+	var ve *vpclambda.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 3 {
+		t.Fatalf("want 3 problems, got %v", err)
+	}
+}
+
+func TestAddFunctionRejectsBadInput(t *testing.T) {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Add"), nil)
+	vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{Function: fn()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		id   string
+		opts *vpclambda.FunctionOptions
+		want string
+	}{
+		"duplicate id":   {"Function", fn(), `id = "Function": is already used`},
+		"duplicate name": {"Other", &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionName: jsii.String(vl.Function.FunctionName)}, "already the name of another function"},
+		"bad memory":     {"Other", &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), MemorySize: jsii.Number(99999)}, "FunctionOptions.MemorySize = 99999"},
+		"nil options":    {"Other", nil, "FunctionOptions = <unset>"},
+	} {
+		if _, err := vl.AddFunction(c.id, c.opts); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: want %q, got %v", name, c.want, err)
+		}
+	}
+	if len(vl.Functions) != 1 {
+		t.Errorf("rejected functions must not be added: %d functions", len(vl.Functions))
+	}
+}
+
+// TestAppReportsErrorsWithoutPanic runs the real app binary, as `cdk synth`
+// does, with bad context values.
+func TestAppReportsErrorsWithoutPanic(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "app")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	run := func(context string) (string, error) {
+		outdir := t.TempDir()
+		cmd := exec.Command(bin)
+		cmd.Dir = ".."
+		cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+context)
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			if _, serr := os.Stat(filepath.Join(outdir, "VpcLambdaInternet.template.json")); serr != nil {
+				t.Errorf("a successful run must write the template: %v", serr)
+			}
+		}
+		return string(out), err
+	}
+	if out, err := run(`{}`); err != nil {
+		t.Fatalf("the app must synthesize by default: %v\n%s", err, out)
+	}
+	for ctx, want := range map[string][]string{
+		`{"maxAzs":"1"}`:                   {"MaxAzs = 1", "fix:"},
+		`{"memorySize":"20000"}`:           {"Function.MemorySize = 20000"},
+		`{"vpcCidr":"10.0.0.0/33"}`:        {`VpcCidr = "10.0.0.0/33"`},
+		`{"natGateways":"lots"}`:           {`natGateways = "lots" is not a number`},
+		`{"account":"111111111111"}`:       {"account and region must be given together"},
+		`{"natGateways":"3","maxAzs":"2"}`: {"NatGateways = 3"},
+	} {
+		out, err := run(ctx)
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Errorf("%s: want exit status 1, got %v\n%s", ctx, err, out)
+		}
+		if e := contains(out, want...); e != nil {
+			t.Errorf("%s: %v in:\n%s", ctx, e, out)
+		}
+		if strings.Contains(out, "goroutine ") || strings.Contains(out, "panic:") {
+			t.Errorf("%s: the app must not print a Go panic:\n%s", ctx, out)
+		}
+	}
+}
