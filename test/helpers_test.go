@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -29,6 +30,9 @@ func TestMain(m *testing.M) {
 	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 	code := m.Run()
 	jsii.Close()
+	if dir, ok := outRootDir.Load().(string); ok {
+		os.RemoveAll(dir)
+	}
 	os.Exit(code)
 }
 
@@ -107,11 +111,16 @@ func handlerEntry() string {
 	return e
 }
 
+var outRootDir atomic.Value
+
+// outRoot is the directory the fixtures' cloud assemblies are written to,
+// removed when the tests end.
 var outRoot = sync.OnceValue(func() string {
 	dir, err := os.MkdirTemp("", "vpclambda-test-")
 	if err != nil {
 		panic(err)
 	}
+	outRootDir.Store(dir)
 	return dir
 })
 

@@ -160,7 +160,11 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 
 	// Custom network ACLs are the reference design (AwsSolutions-VPC3 is a
 	// reminder that they exist, not a defect).
-	for _, acl := range []awsec2.CfnNetworkAcl{n.PublicNetworkAcl, n.PrivateNetworkAcl} {
+	acls := []awscdk.CfnResource{n.PublicNetworkAcl, n.PrivateNetworkAcl}
+	for _, e := range n.NetworkAclEntries {
+		acls = append(acls, e)
+	}
+	for _, acl := range acls {
 		acl.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
 			"rules_to_suppress": []interface{}{map[string]interface{}{
 				"id":     "AwsSolutions-VPC3",

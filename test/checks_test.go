@@ -1,0 +1,186 @@
+package test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/vpclambda/vpclambda/stacks"
+)
+
+// Ignored cfn-lint findings, each with its reason. Nothing else may appear.
+var cfnLintAllowed = map[string]string{
+	// awslambda.Function adds DependsOn on its role although the Role
+	// property already references it: redundant, harmless, and not ours.
+	"W3005": `^'(\w+)' dependency already enforced by a 'GetAtt' at 'Resources/(\w+)/Properties/Role'$`,
+}
+
+func TestCfnLint(t *testing.T) {
+	bin, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Fatal("cfn-lint is not installed (pip install cfn-lint); it checks every synthesized template")
+	}
+	var names, files []string
+	for name := range variants {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	byFile := map[string]*fixture{}
+	for _, name := range names {
+		f := get(t, name)
+		files = append(files, f.File)
+		byFile[f.File] = f
+	}
+	cmd := exec.Command(bin, append([]string{"--format", "json", "--"}, files...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode()&^(2|4|8) != 0) {
+		t.Fatalf("cfn-lint failed to run: %v\n%s", err, stderr.String())
+	}
+	var matches []struct {
+		Filename string
+		Level    string
+		Message  string
+		Rule     struct{ Id string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &matches); err != nil {
+		t.Fatalf("cfn-lint output: %v\n%s", err, stdout.String())
+	}
+	for _, m := range matches {
+		f := byFile[m.Filename]
+		pattern, ok := cfnLintAllowed[m.Rule.Id]
+		if ok {
+			sub := regexp.MustCompile(pattern).FindStringSubmatch(m.Message)
+			// Only the function -> its own role dependency is excused.
+			if sub != nil && f != nil && f.resource(sub[2])["Type"] == "AWS::Lambda::Function" && ref(f.props(sub[2])["Role"]) == sub[1] {
+				continue
+			}
+		}
+		t.Errorf("cfn-lint %s %s in %s: %s", m.Level, m.Rule.Id, filepath.Base(filepath.Dir(m.Filename)), m.Message)
+	}
+	if err != nil && len(matches) == 0 {
+		t.Errorf("cfn-lint exited %v without findings", err)
+	}
+}
+
+// TestCdkNag applies the AwsSolutions pack to the app: no unsuppressed
+// finding, and every suppression carries a reason.
+func TestCdkNag(t *testing.T) {
+	outdir := t.TempDir()
+	var errs, warns []string
+	must(t, func() {
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(true)}), nil)
+		s, err := stacks.NewStack(app, stacks.DefaultStackName, nil)
+		if err != nil {
+			panic(err)
+		}
+		app.Synth(nil) // writes the NagReport
+		a := assertions.Annotations_FromStack(s.Stack)
+		any := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+		for _, m := range *a.FindError(jsii.String("*"), any) {
+			errs = append(errs, fmt.Sprint(*m.Id, ": ", m.Entry.Data))
+		}
+		for _, m := range *a.FindWarning(jsii.String("*"), any) {
+			warns = append(warns, fmt.Sprint(*m.Id, ": ", m.Entry.Data))
+		}
+	})
+	for _, e := range errs {
+		t.Errorf("cdk-nag error: %s", e)
+	}
+	for _, w := range warns {
+		t.Errorf("cdk-nag warning: %s", w)
+	}
+
+	// The report proves the pack ran: the design's findings are there,
+	// suppressed, each with its reason.
+	reports, _ := filepath.Glob(filepath.Join(outdir, "AwsSolutions-*"+stacks.DefaultStackName+"-NagReport.csv"))
+	if len(reports) != 1 {
+		t.Fatalf("want one AwsSolutions report in %s, got %v", outdir, reports)
+	}
+	data, err := os.ReadFile(reports[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	suppressed := map[string]bool{}
+	for _, r := range rows[1:] {
+		rule, compliance, reason := r[0], r[2], r[3]
+		if compliance == "Suppressed" {
+			suppressed[rule] = true
+			if len(strings.TrimSpace(reason)) < 30 {
+				t.Errorf("suppression of %s on %s needs a real reason, got %q", rule, r[1], reason)
+			}
+		} else if compliance == "Non-Compliant" {
+			t.Errorf("%s is non-compliant on %s", rule, r[1])
+		}
+	}
+	for _, rule := range []string{"AwsSolutions-IAM4", "AwsSolutions-VPC3", "AwsSolutions-VPC7"} {
+		if !suppressed[rule] {
+			t.Errorf("%s should be reported as suppressed (with its reason); report:\n%s", rule, data)
+		}
+	}
+}
+
+var assetKey = regexp.MustCompile(`[0-9a-f]{64}\.zip`)
+
+// TestSnapshot compares the app's template with the reviewed copy in
+// testdata. After an intended change, update it with
+//
+//	make snapshot   (UPDATE_SNAPSHOTS=1 go test ./test -run TestSnapshot)
+//
+// and review the diff. The handler's asset hash and CDK's version-specific
+// metadata are normalized: the handler's build is tested on its own.
+func TestSnapshot(t *testing.T) {
+	f := get(t, "app")
+	tpl := map[string]interface{}{}
+	b, _ := json.Marshal(f.JSON)
+	json.Unmarshal(b, &tpl)
+	delete(tpl["Resources"].(map[string]interface{}), "CDKMetadata")
+	if c, ok := tpl["Conditions"].(map[string]interface{}); ok {
+		delete(c, "CDKMetadataAvailable")
+		if len(c) == 0 {
+			delete(tpl, "Conditions")
+		}
+	}
+	got, _ := json.MarshalIndent(tpl, "", "  ")
+	got = append(assetKey.ReplaceAll(got, []byte("ASSET_HASH.zip")), '\n')
+	path := filepath.Join("testdata", stacks.DefaultStackName+".template.json")
+	if os.Getenv("UPDATE_SNAPSHOTS") == "1" {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("updated %s", path)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (create it with: make snapshot)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("template differs from %s at line %d:\n got: %s\nwant: %s\nreview the change, then run: make snapshot", path, i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("template differs from %s in length (%d vs %d lines); review, then run: make snapshot", path, len(gl), len(wl))
+	}
+}
