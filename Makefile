@@ -1,0 +1,46 @@
+# The two commands of the README:
+#   make synth   synthesize the app (installs everything it needs first)
+#   make test    run every test and check
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := synth
+
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')
+
+.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot clean
+
+# The pinned CDK CLI (package.json + package-lock.json), installed again
+# only when the lock file changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+go-deps:
+	go mod download
+
+deps: node_modules/.installed go-deps
+
+tools-check:
+	@command -v cfn-lint >/dev/null || { echo "cfn-lint is missing: it is preinstalled on this project's machine image (pip install cfn-lint elsewhere)"; exit 1; }
+
+synth: deps
+	npx cdk synth
+
+fmt-check:
+	@out="$$(gofmt -l $(GO_FILES))"; if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi; echo "gofmt: ok"
+
+vet:
+	go vet ./...
+
+test: deps tools-check fmt-check vet
+	go test -count=1 -timeout 20m ./...
+
+# Re-record the template snapshot after an intended change; review the diff.
+snapshot: deps
+	UPDATE_SNAPSHOTS=1 go test -count=1 ./test -run TestSnapshot
+
+clean:
+	rm -rf cdk.out
