@@ -91,11 +91,11 @@ func TestCdkNag(t *testing.T) {
 		}
 		app.Synth(nil) // writes the NagReport
 		a := assertions.Annotations_FromStack(s.Stack)
-		any := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
-		for _, m := range *a.FindError(jsii.String("*"), any) {
+		nagRule := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+		for _, m := range *a.FindError(jsii.String("*"), nagRule) {
 			errs = append(errs, fmt.Sprint(*m.Id, ": ", m.Entry.Data))
 		}
-		for _, m := range *a.FindWarning(jsii.String("*"), any) {
+		for _, m := range *a.FindWarning(jsii.String("*"), nagRule) {
 			warns = append(warns, fmt.Sprint(*m.Id, ": ", m.Entry.Data))
 		}
 	})

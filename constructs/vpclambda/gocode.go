@@ -86,7 +86,7 @@ func BuildGo(entry string, arch awslambda.Architecture) (*GoBuild, error) {
 	if err != nil {
 		return nil, errors.New("the go command is not on PATH; it is needed to build the Go handler in " + abs)
 	}
-	env := append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch, "GOFLAGS=-mod=readonly")
+	env := append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 
 	list := exec.Command(goBin, "list", "-deps", "-e", "-tags", "lambda.norpc",
 		"-json=ImportPath,Name,Dir,Standard,GoFiles,EmbedFiles,Module,Error", ".")
