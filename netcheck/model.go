@@ -1,0 +1,178 @@
+// Package netcheck decides whether a VPC-attached Lambda function can reach
+// a destination on the internet, subnet by subnet, the way AWS's runbook for
+// "my VPC Lambda has no internet access" does: private subnet, route to an
+// available NAT gateway, NAT gateway in a public subnet routed to an
+// attached internet gateway, network ACLs that let the request out and the
+// reply back in on the function's and the NAT gateway's subnets, a security
+// group that allows the egress, and an execution role Lambda can use.
+//
+// The analysis runs on Facts, which can come from a CloudFormation template
+// (FromTemplate, before anything is deployed) or from a deployed account:
+// one model, several sources.
+package netcheck
+
+import "net/netip"
+
+// Facts is the network as the analysis sees it. Every id is the source's
+// own: logical ids for a template, AWS ids for a deployed network.
+type Facts struct {
+	Source           string // e.g. the template's path
+	Vpcs             map[string]*Vpc
+	Subnets          map[string]*Subnet
+	RouteTables      map[string]*RouteTable
+	InternetGateways map[string]*InternetGateway
+	NatGateways      map[string]*NatGateway
+	NetworkAcls      map[string]*NetworkAcl
+	SecurityGroups   map[string]*SecurityGroup
+	Roles            map[string]*Role
+	Functions        []*Function
+}
+
+// NewFacts returns empty Facts.
+func NewFacts(source string) *Facts {
+	return &Facts{
+		Source:           source,
+		Vpcs:             map[string]*Vpc{},
+		Subnets:          map[string]*Subnet{},
+		RouteTables:      map[string]*RouteTable{},
+		InternetGateways: map[string]*InternetGateway{},
+		NatGateways:      map[string]*NatGateway{},
+		NetworkAcls:      map[string]*NetworkAcl{},
+		SecurityGroups:   map[string]*SecurityGroup{},
+		Roles:            map[string]*Role{},
+	}
+}
+
+// Vpc is a VPC. A subnet without an explicit association uses the VPC's
+// main route table and default network ACL.
+type Vpc struct {
+	ID                string
+	Cidr              netip.Prefix
+	MainRouteTable    string
+	DefaultNetworkAcl string
+}
+
+// Subnet is a subnet.
+type Subnet struct {
+	ID, VpcID, AZ string
+	Cidr          netip.Prefix
+	RouteTable    string // explicitly associated route table, "" for the main one
+	NetworkAcl    string // explicitly associated network ACL, "" for the default one
+}
+
+// TargetKind is what a route sends traffic to.
+type TargetKind string
+
+const (
+	TargetLocal            TargetKind = "local"
+	TargetInternetGateway  TargetKind = "internet-gateway"
+	TargetNatGateway       TargetKind = "nat-gateway"
+	TargetNetworkInterface TargetKind = "network-interface"
+	TargetInstance         TargetKind = "instance"
+	TargetOther            TargetKind = "other"
+	// TargetMissing is a route whose target does not exist: a blackhole.
+	TargetMissing TargetKind = "missing"
+)
+
+// Route is one route of a route table.
+type Route struct {
+	ID          string // the route's own id, "" when it has none (local)
+	Destination netip.Prefix
+	Kind        TargetKind
+	Target      string
+}
+
+// RouteTable is a route table with its routes (without the implicit local
+// route, which the analysis adds from the VPC's CIDR).
+type RouteTable struct {
+	ID, VpcID string
+	Main      bool
+	Routes    []Route
+}
+
+// InternetGateway is an internet gateway and the VPCs it is attached to.
+type InternetGateway struct {
+	ID           string
+	AttachedVpcs []string
+}
+
+// NatGateway is a NAT gateway.
+type NatGateway struct {
+	ID, SubnetID string
+	Public       bool   // ConnectivityType public (a private NAT gateway cannot reach the internet)
+	Allocation   string // the Elastic IP's allocation, "" when none
+	State        string // "available" in a deployed network, "" from a template
+}
+
+// NetworkAcl is a network ACL with its entries. A default network ACL
+// without explicit entries allows everything.
+type NetworkAcl struct {
+	ID, VpcID string
+	Default   bool
+	Entries   []NaclEntry
+}
+
+// NaclEntry is one rule of a network ACL.
+type NaclEntry struct {
+	ID         string
+	RuleNumber int
+	Egress     bool
+	Allow      bool
+	Protocol   int // -1 all, 6 TCP, 17 UDP, 1 ICMP, ...
+	Cidr       netip.Prefix
+	FromPort   int // for TCP and UDP; 0-65535 otherwise
+	ToPort     int
+}
+
+// SecurityGroup is a security group's egress rules (it is stateful, so the
+// reply to an allowed request is always allowed back in).
+type SecurityGroup struct {
+	ID, VpcID string
+	Egress    []SgRule
+}
+
+// SgRule is one egress rule to an IPv4 CIDR.
+type SgRule struct {
+	ID       string
+	Protocol int // -1 all
+	Cidr     netip.Prefix
+	FromPort int
+	ToPort   int
+}
+
+// Role is a function's execution role.
+type Role struct {
+	ID              string
+	ManagedPolicies []string // ARNs or names
+	// DenyFor lists the functions (their ids) the ENI deny statement names
+	// in its lambda:SourceFunctionArn condition.
+	DenyFor []string
+}
+
+// Function is a Lambda function with a VPC configuration.
+type Function struct {
+	ID, Name       string
+	SubnetIDs      []string
+	SecurityGroups []string
+	Role           string
+}
+
+// Destination is what the function must reach.
+type Destination struct {
+	Prefix   netip.Prefix // 0.0.0.0/0 for "the internet"
+	Protocol int          // 6 TCP, 17 UDP
+	Port     int
+}
+
+// DefaultDestination is TCP 443 anywhere on the internet.
+var DefaultDestination = Destination{Prefix: netip.MustParsePrefix("0.0.0.0/0"), Protocol: 6, Port: 443}
+
+// Ephemeral ports on which replies come back, as AWS's guidance for NAT
+// gateways requires them to be open.
+const (
+	EphemeralFrom = 1024
+	EphemeralTo   = 65535
+)
+
+// VpcAccessPolicy is the managed policy a VPC function's role needs.
+const VpcAccessPolicy = "AWSLambdaVPCAccessExecutionRole"
