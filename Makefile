@@ -10,7 +10,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')
 
-.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot clean
+.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot netcheck clean
 
 # The pinned CDK CLI (package.json + package-lock.json), installed again
 # only when the lock file changes.
@@ -37,6 +37,10 @@ vet:
 
 test: deps tools-check fmt-check vet
 	go test -count=1 -timeout 20m ./...
+
+# Check the synthesized template's internet path for every function subnet.
+netcheck: synth
+	go run ./cmd/netcheck cdk.out/VpcLambdaInternet.template.json
 
 # Re-record the template snapshot after an intended change; review the diff.
 snapshot: deps
