@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 
+	// First: sets the jsii runtime's environment before aws-cdk-go starts it.
+	_ "github.com/vpclambda/vpclambda/internal/synthenv"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -28,39 +27,62 @@ var cfnLintAllowed = map[string]string{
 	"W3005": `^'(\w+)' dependency already enforced by a 'GetAtt' at 'Resources/(\w+)/Properties/Role'$`,
 }
 
-func TestCfnLint(t *testing.T) {
+type lintMatch struct {
+	Filename string
+	Level    string
+	Message  string
+	Rule     struct{ Id string }
+}
+
+type lintResult struct {
+	matches []lintMatch
+	err     error
+}
+
+var lint *async[lintResult]
+
+// runCfnLint lints every variant's template in one cfn-lint run.
+func runCfnLint() lintResult {
 	bin, err := exec.LookPath("cfn-lint")
 	if err != nil {
-		t.Fatal("cfn-lint is not installed (pip install cfn-lint); it checks every synthesized template")
+		return lintResult{err: fmt.Errorf("cfn-lint is not installed (pip install cfn-lint); it checks every synthesized template")}
 	}
-	var names, files []string
-	for name := range variants {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	byFile := map[string]*fixture{}
-	for _, name := range names {
-		f := get(t, name)
-		files = append(files, f.File)
-		byFile[f.File] = f
+	var files []string
+	for _, name := range variantNames() {
+		if f := fixtures[name]; f.err == nil {
+			files = append(files, f.File)
+		}
 	}
 	cmd := exec.Command(bin, append([]string{"--format", "json", "--"}, files...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
+	// cfn-lint exits with a bit mask: 2 errors, 4 warnings, 8 informational.
 	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode()&^(2|4|8) != 0) {
-		t.Fatalf("cfn-lint failed to run: %v\n%s", err, stderr.String())
+		return lintResult{err: fmt.Errorf("cfn-lint failed to run: %v\n%s", err, stderr.String())}
 	}
-	var matches []struct {
-		Filename string
-		Level    string
-		Message  string
-		Rule     struct{ Id string }
+	var r lintResult
+	if jerr := json.Unmarshal(stdout.Bytes(), &r.matches); jerr != nil {
+		return lintResult{err: fmt.Errorf("cfn-lint output: %v\n%s", jerr, stdout.String())}
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &matches); err != nil {
-		t.Fatalf("cfn-lint output: %v\n%s", err, stdout.String())
+	if err != nil && len(r.matches) == 0 {
+		r.err = fmt.Errorf("cfn-lint exited %v without findings", err)
 	}
-	for _, m := range matches {
+	return r
+}
+
+func TestCfnLint(t *testing.T) {
+	byFile := map[string]*fixture{}
+	for _, name := range variantNames() {
+		f := get(t, name)
+		byFile[f.File] = f
+	}
+	t.Parallel() // cfn-lint is still running: let the other tests go first
+	r := lint.wait()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for _, m := range r.matches {
 		f := byFile[m.Filename]
 		pattern, ok := cfnLintAllowed[m.Rule.Id]
 		if ok {
@@ -71,9 +93,6 @@ func TestCfnLint(t *testing.T) {
 			}
 		}
 		t.Errorf("cfn-lint %s %s in %s: %s", m.Level, m.Rule.Id, filepath.Base(filepath.Dir(m.Filename)), m.Message)
-	}
-	if err != nil && len(matches) == 0 {
-		t.Errorf("cfn-lint exited %v without findings", err)
 	}
 }
 

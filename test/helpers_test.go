@@ -19,15 +19,25 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+	"github.com/vpclambda/vpclambda/internal/synthenv"
 	"github.com/vpclambda/vpclambda/stacks"
 )
 
 func TestMain(m *testing.M) {
-	// aws-cdk-lib's built-in CloudFormation validation costs ~4.5 s per
-	// process and produces the same template; every template synthesized
-	// here is checked by cfn-lint instead (TestCfnLint).
-	os.Setenv("CDK_VALIDATION", "false")
-	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+	// The jsii runtime starts while aws-cdk-go is initialized, so the
+	// environment it needs is set by synthenv's init (imported above), not
+	// here: aws-cdk-lib's built-in validation is off (the app's default),
+	// and every template synthesized here is checked by cfn-lint instead
+	// (TestCfnLint).
+	if !synthenv.SkippedValidation && os.Getenv(synthenv.ValidationEnv) != "false" {
+		fmt.Fprintln(os.Stderr, "note: CDK_VALIDATION is set: aws-cdk-lib's built-in validation runs in every synth")
+	}
+	// Checks that run in other processes start first and run beside the
+	// in-process synths; the tests wait for their results.
+	cliSynth = start(runCliSynth)
+	appRuns = start(runAppCases)
+	prepareFixtures()
+	lint = start(runCfnLint)
 	code := m.Run()
 	jsii.Close()
 	if dir, ok := outRootDir.Load().(string); ok {
@@ -45,12 +55,11 @@ type fixture struct {
 	Template assertions.Template
 	JSON     map[string]interface{}
 	File     string // the template file in the cloud assembly
+	err      error  // why it could not be synthesized
 }
 
-var (
-	fixturesMu sync.Mutex
-	fixtures   = map[string]*fixture{}
-)
+// fixtures are written once by prepareFixtures, before the tests run.
+var fixtures = map[string]*fixture{}
 
 // variants are the configurations every generic check (cfn-lint, cycles)
 // runs on. Each builds its stack in a new app.
@@ -124,33 +133,68 @@ var outRoot = sync.OnceValue(func() string {
 	return dir
 })
 
-// get synthesizes the named variant once per test process.
+// variantNames lists the variants in a stable order.
+func variantNames() []string {
+	var names []string
+	for n := range variants {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// prepareFixtures synthesizes every variant once, before the tests run.
+func prepareFixtures() {
+	for _, name := range variantNames() {
+		f := &fixture{Name: name}
+		outdir := filepath.Join(outRoot(), name)
+		f.err = vpclambda.CatchJsii(func() {
+			app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+			var err error
+			f.Stack, f.VL, err = variants[name](app)
+			if err != nil {
+				panic(err)
+			}
+			f.Template = assertions.Template_FromStack(f.Stack, nil) // also fails on a dependency cycle
+			f.JSON = *f.Template.ToJSON()
+			f.File = filepath.Join(outdir, *f.Stack.TemplateFile())
+		})
+		fixtures[name] = f
+	}
+}
+
+// get returns the synthesized variant, failing the test if it could not be
+// synthesized.
 func get(t testing.TB, name string) *fixture {
 	t.Helper()
-	fixturesMu.Lock()
-	defer fixturesMu.Unlock()
-	if f, ok := fixtures[name]; ok {
-		return f
-	}
-	build, ok := variants[name]
+	f, ok := fixtures[name]
 	if !ok {
 		t.Fatalf("no variant %q", name)
 	}
-	f := &fixture{Name: name}
-	outdir := filepath.Join(outRoot(), name)
-	must(t, func() {
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
-		var err error
-		f.Stack, f.VL, err = build(app)
-		if err != nil {
-			panic(err)
-		}
-		f.Template = assertions.Template_FromStack(f.Stack, nil) // also fails on a dependency cycle
-		f.JSON = *f.Template.ToJSON()
-		f.File = filepath.Join(outdir, *f.Stack.TemplateFile())
-	})
-	fixtures[name] = f
+	if f.err != nil {
+		t.Fatalf("synthesizing %s: %v", name, f.err)
+	}
 	return f
+}
+
+// async is work started in the background; wait returns its result.
+type async[T any] struct {
+	done chan struct{}
+	val  T
+}
+
+func start[T any](f func() T) *async[T] {
+	a := &async[T]{done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		a.val = f()
+	}()
+	return a
+}
+
+func (a *async[T]) wait() T {
+	<-a.done
+	return a.val
 }
 
 // must runs f and turns a panic (how jsii reports an assertion failure or a

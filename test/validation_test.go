@@ -1,11 +1,14 @@
 package test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -14,6 +17,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+	"github.com/vpclambda/vpclambda/stacks"
 )
 
 type badCase struct {
@@ -217,49 +221,111 @@ func TestAddFunctionRejectsBadInput(t *testing.T) {
 	}
 }
 
-// TestAppReportsErrorsWithoutPanic runs the real app binary, as `cdk synth`
-// does, with bad context values.
+type appRun struct {
+	output   string
+	err      error
+	template bool // the run wrote the template
+}
+
+type appRunsResult struct {
+	runs map[string]appRun // by CDK_CONTEXT_JSON
+	err  error
+}
+
+// appCases are bad context values for the real app (every prop's checks,
+// and the app's own context parsing, are tested in-process).
+var appCases = map[string][]string{
+	`{"maxAzs":"1","memorySize":"20000"}`: {"MaxAzs = 1", "Function.MemorySize = 20000", "fix:"},
+}
+
+var appRuns *async[appRunsResult]
+
+// runAppCases runs the app, as `cdk synth` does through cdk.json, with bad
+// context values, all at once. (TestCdkCliSynth runs it with good ones.)
+func runAppCases() appRunsResult {
+	dir, err := os.MkdirTemp("", "vpclambda-app-")
+	if err != nil {
+		return appRunsResult{err: err}
+	}
+	defer os.RemoveAll(dir)
+	var contexts []string
+	for c := range appCases {
+		contexts = append(contexts, c)
+	}
+	res := appRunsResult{runs: map[string]appRun{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i, c := range contexts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outdir := filepath.Join(dir, fmt.Sprint("out", i))
+			// As cdk.json runs it; Go caches the executable.
+			cmd := exec.Command("go", "run", ".")
+			cmd.Dir = ".."
+			cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+c)
+			out, err := cmd.CombinedOutput()
+			_, serr := os.Stat(filepath.Join(outdir, "VpcLambdaInternet.template.json"))
+			mu.Lock()
+			res.runs[c] = appRun{output: string(out), err: err, template: serr == nil}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return res
+}
+
+// TestAppReportsErrorsWithoutPanic checks the real app: with bad context it
+// exits 1 with the message, no Go panic and no template.
 func TestAppReportsErrorsWithoutPanic(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "app")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	r := appRuns.wait()
+	if r.err != nil {
+		t.Fatal(r.err)
 	}
-	run := func(context string) (string, error) {
-		outdir := t.TempDir()
-		cmd := exec.Command(bin)
-		cmd.Dir = ".."
-		cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+context)
-		out, err := cmd.CombinedOutput()
-		if err == nil {
-			if _, serr := os.Stat(filepath.Join(outdir, "VpcLambdaInternet.template.json")); serr != nil {
-				t.Errorf("a successful run must write the template: %v", serr)
-			}
-		}
-		return string(out), err
-	}
-	if out, err := run(`{}`); err != nil {
-		t.Fatalf("the app must synthesize by default: %v\n%s", err, out)
-	}
-	for ctx, want := range map[string][]string{
-		`{"maxAzs":"1"}`:                   {"MaxAzs = 1", "fix:"},
-		`{"memorySize":"20000"}`:           {"Function.MemorySize = 20000"},
-		`{"vpcCidr":"10.0.0.0/33"}`:        {`VpcCidr = "10.0.0.0/33"`},
-		`{"natGateways":"lots"}`:           {`natGateways = "lots" is not a number`},
-		`{"account":"111111111111"}`:       {"account and region must be given together"},
-		`{"natGateways":"3","maxAzs":"2"}`: {"NatGateways = 3"},
-	} {
-		out, err := run(ctx)
+	for ctx, want := range appCases {
+		run := r.runs[ctx]
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-			t.Errorf("%s: want exit status 1, got %v\n%s", ctx, err, out)
+		if !errors.As(run.err, &ee) || ee.ExitCode() != 1 {
+			t.Errorf("%s: want exit status 1, got %v\n%s", ctx, run.err, run.output)
 		}
-		if e := contains(out, want...); e != nil {
-			t.Errorf("%s: %v in:\n%s", ctx, e, out)
+		if e := contains(run.output, want...); e != nil {
+			t.Errorf("%s: %v in:\n%s", ctx, e, run.output)
 		}
-		if strings.Contains(out, "goroutine ") || strings.Contains(out, "panic:") {
-			t.Errorf("%s: the app must not print a Go panic:\n%s", ctx, out)
+		if strings.Contains(run.output, "goroutine ") || strings.Contains(run.output, "panic:") {
+			t.Errorf("%s: the app must not print a Go panic:\n%s", ctx, run.output)
+		}
+		if run.template {
+			t.Errorf("%s: a rejected app must not write a template", ctx)
+		}
+	}
+}
+
+func TestContextIsParsedWithClearErrors(t *testing.T) {
+	for ctx, want := range map[string]string{
+		`{"natGateways":"lots"}`:     `context natGateways = "lots" is not a number; fix: -c natGateways=<number>`,
+		`{"memorySize":"big"}`:       `context memorySize = "big" is not a number`,
+		`{"account":"111111111111"}`: "account and region must be given together",
+		`{"region":"eu-west-1"}`:     "account and region must be given together",
+		`{"maxAzs":"3","natGateways":"2","vpcCidr":"10.1.0.0/16","memorySize":"256","stackName":"Other"}`: "",
+	} {
+		var props *stacks.StackProps
+		var id string
+		var err error
+		must(t, func() {
+			var c map[string]interface{}
+			json.Unmarshal([]byte(ctx), &c)
+			app := awscdk.NewApp(&awscdk.AppProps{Context: &c})
+			id, props, err = stacks.PropsFromContext(app.Node())
+		})
+		if want == "" {
+			if err != nil || id != "Other" || *props.Construct.MaxAzs != 3 || *props.Construct.NatGateways != 2 ||
+				*props.Construct.VpcCidr != "10.1.0.0/16" || *props.Construct.Function.MemorySize != 256 {
+				t.Errorf("%s: parsed %v %+v %v", ctx, id, props, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want %q, got %v", ctx, want, err)
 		}
 	}
 }
