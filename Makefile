@@ -10,7 +10,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')
 
-.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot netcheck clean
+.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot netcheck bench clean
 
 # The pinned CDK CLI (package.json + package-lock.json), installed again
 # only when the lock file changes.
@@ -29,7 +29,9 @@ tools-check:
 # The app skips aws-cdk-lib's built-in template validation (see main.go):
 # cfn-lint checks the template instead. W3005 is the DependsOn that
 # awslambda.Function adds on its own role (see test/checks_test.go).
-synth: deps tools-check
+# Go fetches only the modules the app imports when cdk.json's `go run .`
+# builds it (no go mod download: that would fetch the test-only ones too).
+synth: node_modules/.installed tools-check
 	npx cdk synth
 	cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
 	@echo "cfn-lint: no errors or warnings"
@@ -47,6 +49,10 @@ test: deps tools-check fmt-check vet
 # Check the synthesized template's internet path for every function subnet.
 netcheck: synth
 	go run ./cmd/netcheck cdk.out/VpcLambdaInternet.template.json
+
+# Performance figures (several minutes; not part of make test).
+bench: deps
+	go run ./internal/bench
 
 # Re-record the template snapshot after an intended change; review the diff.
 snapshot: deps

@@ -16,9 +16,8 @@ import (
 // expected counts per variant: azs, NAT gateways, functions.
 var shapes = map[string]struct{ azs, nats, fns int }{
 	"app":              {2, 1, 1},
-	"natPerAz":         {2, 2, 1},
 	"threeAzs":         {3, 1, 1},
-	"threeAzsNatPerAz": {3, 3, 1},
+	"natPerAz":         {3, 3, 1},
 	"severalFunctions": {2, 1, 3},
 }
 
@@ -354,7 +353,7 @@ func TestSecurityGroup(t *testing.T) {
 		t.Errorf("default egress must be all traffic: %s", pretty(p["SecurityGroupEgress"]))
 	}
 
-	restricted := get(t, "threeAzsNatPerAz")
+	restricted := get(t, "natPerAz")
 	egress := restricted.props(restricted.resources("AWS::EC2::SecurityGroup")[0])["SecurityGroupEgress"]
 	wantRestricted := []interface{}{map[string]interface{}{
 		"CidrIp": "0.0.0.0/0", "Description": "to the internet on 443", "IpProtocol": "tcp", "FromPort": 443.0, "ToPort": 443.0,

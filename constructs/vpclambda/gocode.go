@@ -68,9 +68,15 @@ type goPackage struct {
 	Error *struct{ Err string }
 }
 
-// BuildGo builds the Go main package in entry (see GoCode) and returns where
-// the executable is.
-func BuildGo(entry string, arch awslambda.Architecture) (*GoBuild, error) {
+// goInputs is what a build of a Go handler depends on.
+type goInputs struct {
+	dir, goBin, goarch, hash string
+	env                      []string
+}
+
+// goBuildInputs resolves entry's package and hashes everything its build
+// depends on, without building.
+func goBuildInputs(entry string, arch awslambda.Architecture) (*goInputs, error) {
 	abs, err := filepath.Abs(entry)
 	if err != nil {
 		return nil, err
@@ -162,8 +168,17 @@ func BuildGo(entry string, arch awslambda.Architecture) (*GoBuild, error) {
 			return nil, err
 		}
 	}
-	hash := hex.EncodeToString(h.Sum(nil))
+	return &goInputs{dir: abs, goBin: goBin, goarch: goarch, env: env, hash: hex.EncodeToString(h.Sum(nil))}, nil
+}
 
+// BuildGo builds the Go main package in entry (see GoCode) and returns where
+// the executable is.
+func BuildGo(entry string, arch awslambda.Architecture) (*GoBuild, error) {
+	in, err := goBuildInputs(entry, arch)
+	if err != nil {
+		return nil, err
+	}
+	abs, goBin, env, goarch, hash := in.dir, in.goBin, in.env, in.goarch, in.hash
 	cache := os.Getenv(BuildCacheEnv)
 	if cache == "" {
 		dir, err := os.UserCacheDir()
