@@ -42,8 +42,10 @@ fmt-check:
 vet:
 	go vet ./...
 
-# go vet ran just above, so go test does not repeat it (-vet=off).
+# The user's synth path (CLI, offline, cfn-lint, netcheck), then the Go
+# tests; go vet ran just above, so go test does not repeat it (-vet=off).
 test: deps tools-check fmt-check vet
+	scripts/check-synth.sh
 	go test -count=1 -vet=off -timeout 20m ./...
 
 # Check the synthesized template's internet path for every function subnet.

@@ -42,12 +42,32 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "%6.2f s %s\n", time.Since(t0).Seconds(), what)
 		}
 	}
-	cliSynth = start(runCliSynth)
 	appRuns = start(runAppCases)
-	prepareFixtures()
+	// cfn-lint (the critical path) lints in two processes: one on the first
+	// templates while the others are synthesized, one on the rest.
+	var lints []*async[lintResult]
+	names := variantNames()
+	half := (len(names) + 1) / 2
+	prepareFixtures(func(done int) {
+		switch done {
+		case half:
+			lints = append(lints, start(func() lintResult { return runCfnLint(names[:half]) }))
+		case len(names):
+			lints = append(lints, start(func() lintResult { return runCfnLint(names[half:]) }))
+		}
+	})
 	timing("fixtures synthesized")
-	lint = start(func() lintResult { return runCfnLint(variantNames()) })
-	go func() { cliSynth.wait(); timing("cdk synth done") }()
+	lint = start(func() lintResult {
+		var all lintResult
+		for _, l := range lints {
+			r := l.wait()
+			all.matches = append(all.matches, r.matches...)
+			if r.err != nil && all.err == nil {
+				all.err = r.err
+			}
+		}
+		return all
+	})
 	go func() { appRuns.wait(); timing("app runs done") }()
 	go func() { lint.wait(); timing("cfn-lint done") }()
 	code := m.Run()
@@ -158,9 +178,10 @@ func variantNames() []string {
 	return names
 }
 
-// prepareFixtures synthesizes every variant once, before the tests run.
-func prepareFixtures() {
-	for _, name := range variantNames() {
+// prepareFixtures synthesizes every variant once, before the tests run,
+// calling done with the number synthesized so far after each.
+func prepareFixtures(done func(int)) {
+	for i, name := range variantNames() {
 		f := &fixture{Name: name}
 		outdir := filepath.Join(outRoot(), name)
 		f.err = vpclambda.CatchJsii(func() {
@@ -176,6 +197,7 @@ func prepareFixtures() {
 			f.Outdir = outdir
 		})
 		fixtures[name] = f
+		done(i + 1)
 	}
 }
 

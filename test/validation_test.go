@@ -241,7 +241,8 @@ var appCases = map[string][]string{
 var appRuns *async[appRunsResult]
 
 // runAppCases runs the app, as `cdk synth` does through cdk.json, with bad
-// context values, all at once. (TestCdkCliSynth runs it with good ones.)
+// context values, all at once. (scripts/check-synth.sh, run by make test,
+// synthesizes it through the CLI with good ones.)
 func runAppCases() appRunsResult {
 	dir, err := os.MkdirTemp("", "vpclambda-app-")
 	if err != nil {
