@@ -1,0 +1,42 @@
+"""Patches that correct moto 5.2.1 toward AWS's real behaviour.
+
+Each module fixes one defect that a CDK deployment of this project runs
+into, says what AWS does and what moto does instead, and has an apply()
+function. A patch may only make the emulator behave more like AWS: none of
+them accepts a template that AWS would reject or skips a resource.
+
+The launcher (../launch.py) applies them all before the server starts.
+"""
+
+import importlib
+
+# In the order they are applied.
+PATCHES = [
+    "cfn_failed_changeset",       # a failed change set leaves the stack CREATE_COMPLETE
+    "cfn_failed_delete",          # a failed stack delete makes the stack vanish, its resources left behind
+    "cfn_changeset_outputs",      # stacks created through a change set have no Outputs
+    "cfn_changeset_not_found",    # Describe/DeleteChangeSet on a missing change set: wrong error / HTTP 500
+    "cfn_previous_parameter",     # UsePreviousValue on a defaulted parameter: KeyError (HTTP 500)
+    "cfn_update_unsupported",     # a modified resource without an update handler is dropped
+    "cfn_custom_resource",        # Lambda-backed custom resources hang forever
+    "ec2_getatt",                 # Fn::GetAtt InternetGateway.InternetGatewayId / EIP.PublicIp unsupported
+    "ec2_cfn_delete",             # no CloudFormation delete for routes, route tables, NAT, EIP, IGW, attachment
+    "ec2_vpc_delete",             # DeleteVpc skips dependency checks and leaves the default network ACL behind
+    "ec2_route_table_association",  # CFN route table associations invisible in DescribeRouteTables
+    "ec2_network_acl",            # NetworkAcl, NetworkAclEntry, SubnetNetworkAclAssociation silently skipped
+    "ec2_security_group_egress",  # SecurityGroupEgress of AWS::EC2::SecurityGroup ignored
+    "iam_role",                   # ManagedPolicyArns ignored; inline policies stored as Python objects
+    "lambda_vpc_config",          # VpcConfig.VpcId always "vpc-123abc"
+    "s3_bucket_policy",           # AWS::S3::BucketPolicy silently skipped
+    "s3_secure_transport",        # aws:SecureTransport conditions ignored: TLS-only policy denies everything
+]
+
+
+def apply_all() -> None:
+    for name in PATCHES:
+        importlib.import_module(f"{__name__}.{name}").apply()
+    # moto caches the CloudFormation type -> model map; new models must be in it.
+    from moto.cloudformation import parsing
+
+    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+        cached.cache_clear()
