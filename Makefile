@@ -10,7 +10,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')
 
-.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot netcheck bench clean
+.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot netcheck bench deploy-local destroy-local clean
 
 # The pinned CDK CLI (package.json + package-lock.json), installed again
 # only when the lock file changes.
@@ -52,6 +52,16 @@ test: deps tools-check fmt-check vet
 netcheck: synth
 	go run ./cmd/netcheck cdk.out/VpcLambdaInternet.template.json
 
+# Deploy to a local AWS emulator (moto 5.2.1 with the patches in
+# test/emulator): start it, bootstrap, cdk deploy, print the outputs and the
+# inspection of the deployed network. It keeps running until destroy-local.
+deploy-local: node_modules/.installed
+	go run ./cmd/localaws up
+
+# cdk destroy against the local emulator, then stop it (by its PID).
+destroy-local:
+	go run ./cmd/localaws down
+
 # Performance figures (several minutes; not part of make test).
 bench: deps
 	go run ./internal/bench
@@ -61,4 +71,4 @@ snapshot: deps
 	UPDATE_SNAPSHOTS=1 go test -count=1 ./test -run TestSnapshot
 
 clean:
-	rm -rf cdk.out
+	rm -rf cdk.out .local-aws

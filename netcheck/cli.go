@@ -14,10 +14,17 @@ import (
 // RunCLI runs the netcheck command with args and returns its exit status:
 // 0 every path is open, 1 something blocks a path, 2 bad input.
 func RunCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return RunCLIWithStacks(args, stdin, stdout, stderr, nil)
+}
+
+// RunCLIWithStacks is RunCLI with a second source of facts: fromStack reads
+// a deployed stack's network (--stack NAME), e.g. through the AWS SDK.
+func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, fromStack func(stack string) (*Facts, error)) int {
 	fs := flag.NewFlagSet("netcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: netcheck [flags] TEMPLATE.json (or - for standard input)\n\n"+
+		fmt.Fprintf(stderr, "usage: netcheck [flags] TEMPLATE.json (or - for standard input)\n"+
+			"       netcheck [flags] --stack NAME   (a deployed stack, read with the AWS SDK's usual configuration)\n\n"+
 			"Checks that every subnet of each VPC-attached Lambda function in a CloudFormation template\n"+
 			"reaches the destination through a NAT gateway. Exit status: 0 reachable, 1 blocked, 2 bad input.\n\nflags:\n")
 		fs.PrintDefaults()
@@ -27,6 +34,10 @@ func RunCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	port := fs.Int("port", 443, "destination port")
 	protocol := fs.String("protocol", "tcp", "protocol: tcp or udp")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	stack := ""
+	if fromStack != nil {
+		fs.StringVar(&stack, "stack", "", "check this deployed CloudFormation stack instead of a template")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -37,7 +48,7 @@ func RunCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netcheck: "+format+"\n", a...)
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if (stack == "" && fs.NArg() != 1) || (stack != "" && fs.NArg() != 0) {
 		fs.Usage()
 		return 2
 	}
@@ -64,25 +75,33 @@ func RunCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail("--dest %q: only IPv4 destinations are checked", *dest)
 	}
 
-	path := fs.Arg(0)
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(stdin)
-		path = "<stdin>"
+	var facts *Facts
+	if stack != "" {
+		f, err := fromStack(stack)
+		if err != nil {
+			return fail("%v", err)
+		}
+		facts = f
 	} else {
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return fail("cannot read template: %v", err)
-	}
-	t, err := ParseTemplate(data, path)
-	if err != nil {
-		return fail("%v", err)
-	}
-	facts, err := FromTemplate(t, path)
-	if err != nil {
-		return fail("%v", err)
+		path := fs.Arg(0)
+		var data []byte
+		var err error
+		if path == "-" {
+			data, err = io.ReadAll(stdin)
+			path = "<stdin>"
+		} else {
+			data, err = os.ReadFile(path)
+		}
+		if err != nil {
+			return fail("cannot read template: %v", err)
+		}
+		t, err := ParseTemplate(data, path)
+		if err != nil {
+			return fail("%v", err)
+		}
+		if facts, err = FromTemplate(t, path); err != nil {
+			return fail("%v", err)
+		}
 	}
 	report, err := Analyze(facts, d, *function)
 	if err != nil {

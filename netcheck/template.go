@@ -580,6 +580,13 @@ var eniActions = []string{
 
 // denyTargets returns the functions a policy document's ENI deny names:
 // logical ids (from Ref/GetAtt) or ARNs (from a fixed name).
+// DenyTargets returns the function ARNs named in the lambda:SourceFunctionArn
+// condition of every statement of an IAM policy document (parsed JSON) that
+// denies all of the ENI actions Lambda needs on "*": AWS's recommended deny.
+func DenyTargets(doc interface{}) []string {
+	return denyTargets(&Template{Resources: map[string]*Resource{}}, doc)
+}
+
 func denyTargets(t *Template, doc interface{}) []string {
 	r := &resolver{t: t}
 	d, _ := doc.(map[string]interface{})

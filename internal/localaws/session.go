@@ -1,0 +1,217 @@
+package localaws
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vpclambda/vpclambda/netcheck"
+)
+
+// StateDir is where `up` records the running emulator, relative to the root.
+const StateDir = ".local-aws"
+
+// State is what `up` records for `down` and for the user.
+type State struct {
+	PID      int    `json:"pid"`
+	Port     int    `json:"port"`
+	Endpoint string `json:"endpoint"`
+	Log      string `json:"log"`
+	Stack    string `json:"stack,omitempty"`
+}
+
+func statePath(root string) string { return filepath.Join(root, StateDir, "emulator.json") }
+
+// ReadState returns the recorded emulator, or nil when none is recorded or
+// the recorded process is no longer the emulator.
+func ReadState(root string) (*State, error) {
+	data, err := os.ReadFile(statePath(root))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s State
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("%s: %v", statePath(root), err)
+	}
+	if !IsEmulator(s.PID) {
+		os.Remove(statePath(root))
+		return nil, nil
+	}
+	return &s, nil
+}
+
+func writeState(root string, s *State) error {
+	if err := os.MkdirAll(filepath.Join(root, StateDir), 0o755); err != nil {
+		return err
+	}
+	data, _ := json.MarshalIndent(s, "", "  ")
+	return os.WriteFile(statePath(root), append(data, '\n'), 0o644)
+}
+
+// UpOptions for Up.
+type UpOptions struct {
+	Root    string
+	Stack   string   // default VpcLambdaInternet
+	Port    int      // 0: a free port
+	App     string   // --app for cdk deploy (a cloud assembly directory); default cdk.json's
+	Context []string // extra -c key=value for cdk deploy
+	Out     io.Writer
+}
+
+// Up starts the emulator (or reuses the one `up` started before), bootstraps
+// it, deploys the stack, prints its outputs and the inspection of the
+// deployed network. When starting, bootstrapping or deploying fails, the
+// emulator it started is stopped: nothing is left running. It returns the
+// report of the inspection, which is not reachable when the inspection
+// found a broken path (the emulator keeps running then, to look around).
+func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
+	if o.Stack == "" {
+		o.Stack = "VpcLambdaInternet"
+	}
+	if err := CheckCLI(o.Root); err != nil {
+		return nil, err
+	}
+	state, err := ReadState(o.Root)
+	if err != nil {
+		return nil, err
+	}
+	started := false
+	var emu *Emulator
+	if state != nil && (o.Port == 0 || o.Port == state.Port) {
+		fmt.Fprintf(o.Out, "==> reusing the emulator at %s (pid %d)\n", state.Endpoint, state.PID)
+		emu = &Emulator{Port: state.Port, PID: state.PID, LogPath: state.Log}
+	} else {
+		if state != nil {
+			return nil, fmt.Errorf("an emulator is already running at %s (pid %d); stop it first with `make destroy-local`", state.Endpoint, state.PID)
+		}
+		if err := os.MkdirAll(filepath.Join(o.Root, StateDir), 0o755); err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(o.Out, "==> starting the local AWS emulator (moto 5.2.1 with this project's patches)")
+		emu, err = Start(ctx, Options{Root: o.Root, Port: o.Port, Detach: true, LogPath: filepath.Join(o.Root, StateDir, "emulator.log")})
+		if err != nil {
+			return nil, err
+		}
+		started = true
+		state = &State{PID: emu.PID, Port: emu.Port, Endpoint: emu.Endpoint(), Log: emu.LogPath}
+		if err := writeState(o.Root, state); err != nil {
+			emu.Stop()
+			return nil, err
+		}
+		fmt.Fprintf(o.Out, "    listening on %s (pid %d, log %s)\n", emu.Endpoint(), emu.PID, emu.LogPath)
+	}
+	fail := func(err error) (*netcheck.Report, error) {
+		if started {
+			emu.Stop()
+			os.Remove(statePath(o.Root))
+			return nil, fmt.Errorf("%w\n(the emulator was stopped; its log is %s)", err, emu.LogPath)
+		}
+		return nil, err
+	}
+
+	cdk := &CDK{Root: o.Root, Env: emu.Env(), Log: o.Out}
+	fmt.Fprintln(o.Out, "==> cdk bootstrap")
+	if err := cdk.Bootstrap(ctx); err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(o.Out, "==> cdk deploy %s\n", o.Stack)
+	ctxArgs := append([]string{}, o.Context...)
+	var outputs map[string]string
+	if o.App != "" {
+		outputs, err = cdk.deployApp(ctx, o.App, o.Stack)
+	} else {
+		outputs, err = cdk.Deploy(ctx, o.Stack, ctxArgs...)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	state.Stack = o.Stack
+	writeState(o.Root, state)
+
+	fmt.Fprintf(o.Out, "\n==> stack outputs\n%s", FormatOutputs(outputs))
+	cfg, err := emu.AWSConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(o.Out, "\n==> inspection of the deployed network (AWS SDK for Go v2, the same analysis as netcheck)")
+	report, err := Inspect(ctx, cfg, o.Stack)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting the deployed network: %w", err)
+	}
+	report.WriteText(o.Out)
+	fmt.Fprintf(o.Out, `
+==> the emulator keeps running (pid %d) until you stop it
+Look around with the AWS CLI:
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%s AWS_DEFAULT_REGION=%s AWS_ENDPOINT_URL=%s
+  aws ec2 describe-route-tables --filters Name=vpc-id,Values=%s
+  aws cloudformation describe-stacks --stack-name %s
+  go run ./cmd/netcheck --stack %s     # the inspection again
+The function itself cannot run in the emulator (invoking a Lambda function needs Docker);
+on a real account, run the InvokeCommand output: its publicIp must be the NAT gateway's Elastic IP.
+Tear down:  make destroy-local   (cdk destroy, then stops the emulator)
+`, emu.PID, Region, Region, emu.Endpoint(), outputs["VpcId"], o.Stack, o.Stack)
+	return report, nil
+}
+
+func (c *CDK) deployApp(ctx context.Context, app, stack string) (map[string]string, error) {
+	dir, err := os.MkdirTemp("", "vpclambda-outputs-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "outputs.json")
+	if _, err := c.Run(ctx, 5*time.Minute, "deploy", stack, "--app", app, "--require-approval", "never", "--outputs-file", file); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var all map[string]map[string]string
+	if err := json.Unmarshal(data, &all); err != nil {
+		return nil, err
+	}
+	return all[stack], nil
+}
+
+// Down destroys the stack `up` deployed and stops the emulator. The
+// emulator is stopped even when the destroy fails.
+func Down(ctx context.Context, root string, out io.Writer) error {
+	state, err := ReadState(root)
+	if err != nil {
+		return err
+	}
+	if state == nil {
+		fmt.Fprintln(out, "no local emulator is running")
+		return nil
+	}
+	var destroyErr error
+	if state.Stack != "" {
+		fmt.Fprintf(out, "==> cdk destroy %s\n", state.Stack)
+		emu := &Emulator{Port: state.Port, PID: state.PID}
+		cdk := &CDK{Root: root, Env: emu.Env(), Log: out}
+		if err := CheckCLI(root); err != nil {
+			destroyErr = err
+		} else {
+			_, destroyErr = cdk.Run(ctx, 3*time.Minute, "destroy", state.Stack, "--force")
+		}
+	}
+	fmt.Fprintf(out, "==> stopping the emulator (pid %d)\n", state.PID)
+	if err := StopPID(state.PID, 5*time.Second); err != nil {
+		return err
+	}
+	os.Remove(statePath(root))
+	if destroyErr != nil {
+		return fmt.Errorf("the emulator was stopped, but cdk destroy failed first: %w", destroyErr)
+	}
+	fmt.Fprintln(out, "stopped")
+	return nil
+}
