@@ -41,12 +41,16 @@ fmt-check:
 
 vet:
 	go vet ./...
+	go vet -tags lifecycle ./internal/localaws ./test/lifecycle
 
 # The user's synth path (CLI, offline, cfn-lint, netcheck), then the Go
 # tests; go vet ran just above, so go test does not repeat it (-vet=off).
+# Last, the tests that start the local AWS emulator (build tag lifecycle):
+# the emulator launcher, and the full deploy/update/destroy lifecycle.
 test: deps tools-check fmt-check vet
 	scripts/check-synth.sh
 	go test -count=1 -vet=off -timeout 20m ./...
+	go test -count=1 -vet=off -timeout 10m -tags lifecycle -v ./internal/localaws ./test/lifecycle
 
 # Check the synthesized template's internet path for every function subnet.
 netcheck: synth

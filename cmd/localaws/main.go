@@ -77,7 +77,7 @@ func run(args []string) int {
 		}
 		return 0
 	case "status":
-		s, err := localaws.ReadState(root)
+		s, err := localaws.ReadState(filepath.Join(root, localaws.StateDir))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "localaws status:", err)
 			return 1

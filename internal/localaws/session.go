@@ -25,12 +25,12 @@ type State struct {
 	Stack    string `json:"stack,omitempty"`
 }
 
-func statePath(root string) string { return filepath.Join(root, StateDir, "emulator.json") }
+func statePath(dir string) string { return filepath.Join(dir, "emulator.json") }
 
-// ReadState returns the recorded emulator, or nil when none is recorded or
-// the recorded process is no longer the emulator.
-func ReadState(root string) (*State, error) {
-	data, err := os.ReadFile(statePath(root))
+// ReadState returns the emulator recorded in the state directory dir, or nil
+// when none is recorded or the recorded process is no longer the emulator.
+func ReadState(dir string) (*State, error) {
+	data, err := os.ReadFile(statePath(dir))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -39,21 +39,21 @@ func ReadState(root string) (*State, error) {
 	}
 	var s State
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("%s: %v", statePath(root), err)
+		return nil, fmt.Errorf("%s: %v", statePath(dir), err)
 	}
 	if !IsEmulator(s.PID) {
-		os.Remove(statePath(root))
+		os.Remove(statePath(dir))
 		return nil, nil
 	}
 	return &s, nil
 }
 
-func writeState(root string, s *State) error {
-	if err := os.MkdirAll(filepath.Join(root, StateDir), 0o755); err != nil {
+func writeState(dir string, s *State) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	data, _ := json.MarshalIndent(s, "", "  ")
-	return os.WriteFile(statePath(root), append(data, '\n'), 0o644)
+	return os.WriteFile(statePath(dir), append(data, '\n'), 0o644)
 }
 
 // UpOptions for Up.
@@ -64,6 +64,10 @@ type UpOptions struct {
 	App     string   // --app for cdk deploy (a cloud assembly directory); default cdk.json's
 	Context []string // extra -c key=value for cdk deploy
 	Out     io.Writer
+	// StateDir records the running emulator; default Root/.local-aws.
+	StateDir string
+	// Started, when set, is called with the emulator Up starts.
+	Started func(*Emulator)
 }
 
 // Up starts the emulator (or reuses the one `up` started before), bootstraps
@@ -76,10 +80,13 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 	if o.Stack == "" {
 		o.Stack = "VpcLambdaInternet"
 	}
+	if o.StateDir == "" {
+		o.StateDir = filepath.Join(o.Root, StateDir)
+	}
 	if err := CheckCLI(o.Root); err != nil {
 		return nil, err
 	}
-	state, err := ReadState(o.Root)
+	state, err := ReadState(o.StateDir)
 	if err != nil {
 		return nil, err
 	}
@@ -92,17 +99,20 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 		if state != nil {
 			return nil, fmt.Errorf("an emulator is already running at %s (pid %d); stop it first with `make destroy-local`", state.Endpoint, state.PID)
 		}
-		if err := os.MkdirAll(filepath.Join(o.Root, StateDir), 0o755); err != nil {
+		if err := os.MkdirAll(o.StateDir, 0o755); err != nil {
 			return nil, err
 		}
 		fmt.Fprintln(o.Out, "==> starting the local AWS emulator (moto 5.2.1 with this project's patches)")
-		emu, err = Start(ctx, Options{Root: o.Root, Port: o.Port, Detach: true, LogPath: filepath.Join(o.Root, StateDir, "emulator.log")})
+		emu, err = Start(ctx, Options{Root: o.Root, Port: o.Port, Detach: true, LogPath: filepath.Join(o.StateDir, "emulator.log")})
 		if err != nil {
 			return nil, err
 		}
 		started = true
+		if o.Started != nil {
+			o.Started(emu)
+		}
 		state = &State{PID: emu.PID, Port: emu.Port, Endpoint: emu.Endpoint(), Log: emu.LogPath}
-		if err := writeState(o.Root, state); err != nil {
+		if err := writeState(o.StateDir, state); err != nil {
 			emu.Stop()
 			return nil, err
 		}
@@ -111,7 +121,7 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 	fail := func(err error) (*netcheck.Report, error) {
 		if started {
 			emu.Stop()
-			os.Remove(statePath(o.Root))
+			os.Remove(statePath(o.StateDir))
 			return nil, fmt.Errorf("%w\n(the emulator was stopped; its log is %s)", err, emu.LogPath)
 		}
 		return nil, err
@@ -134,7 +144,7 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 		return fail(err)
 	}
 	state.Stack = o.Stack
-	writeState(o.Root, state)
+	writeState(o.StateDir, state)
 
 	fmt.Fprintf(o.Out, "\n==> stack outputs\n%s", FormatOutputs(outputs))
 	cfg, err := emu.AWSConfig(ctx)
@@ -185,7 +195,8 @@ func (c *CDK) deployApp(ctx context.Context, app, stack string) (map[string]stri
 // Down destroys the stack `up` deployed and stops the emulator. The
 // emulator is stopped even when the destroy fails.
 func Down(ctx context.Context, root string, out io.Writer) error {
-	state, err := ReadState(root)
+	dir := filepath.Join(root, StateDir)
+	state, err := ReadState(dir)
 	if err != nil {
 		return err
 	}
@@ -208,7 +219,7 @@ func Down(ctx context.Context, root string, out io.Writer) error {
 	if err := StopPID(state.PID, 5*time.Second); err != nil {
 		return err
 	}
-	os.Remove(statePath(root))
+	os.Remove(statePath(dir))
 	if destroyErr != nil {
 		return fmt.Errorf("the emulator was stopped, but cdk destroy failed first: %w", destroyErr)
 	}

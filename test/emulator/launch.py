@@ -17,6 +17,7 @@ Exit status: 0 after SIGTERM/SIGINT, 3 moto missing or of another version,
 import argparse
 import os
 import signal
+import socket
 import sys
 
 EXPECTED_MOTO = "5.2.1"
@@ -53,10 +54,17 @@ def main() -> int:
 
     app = DomainDispatcherApplication(create_backend_app)
     try:
+        # werkzeug exits on a taken port with a message of its own; check first.
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            probe.bind((args.host, args.port))
+        finally:
+            probe.close()
         server = make_server(args.host, args.port, app, threaded=True)
-    except OSError as e:
-        print(f"emulator: cannot listen on {args.host}:{args.port}: {e.strerror or e}; "
-              "choose another port or stop what uses it", file=sys.stderr)
+    except (OSError, SystemExit) as e:
+        reason = getattr(e, "strerror", None) or "address already in use"
+        print(f"emulator: cannot listen on {args.host}:{args.port}: {reason}; "
+              "choose another port (or 0 for a free one) or stop what uses it", file=sys.stderr)
         return 4
     port = server.server_port
     # moto builds some URLs (e.g. for S3) from this.

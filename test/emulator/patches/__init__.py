@@ -13,6 +13,7 @@ import importlib
 # In the order they are applied.
 PATCHES = [
     "cfn_failed_changeset",       # a failed change set leaves the stack CREATE_COMPLETE
+    "cfn_delete_gone",            # deleting a resource that is already gone fails the stack delete
     "cfn_failed_delete",          # a failed stack delete makes the stack vanish, its resources left behind
     "cfn_changeset_outputs",      # stacks created through a change set have no Outputs
     "cfn_changeset_not_found",    # Describe/DeleteChangeSet on a missing change set: wrong error / HTTP 500

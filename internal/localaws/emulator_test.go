@@ -1,0 +1,116 @@
+//go:build lifecycle
+
+package localaws
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func projectRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// noEmulatorLeft fails when a launcher process with this test's log file
+// is still alive.
+func noEmulatorLeft(t *testing.T, log string) {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		var pid int
+		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
+			continue
+		}
+		if IsEmulator(pid) {
+			cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+			env, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+			if strings.Contains(string(cmdline)+string(env), log) {
+				t.Errorf("emulator process %d is still running", pid)
+			}
+		}
+	}
+}
+
+func TestStartStop(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "emulator.log")
+	emu, err := Start(context.Background(), Options{Root: projectRoot(t), LogPath: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", emu.Port), time.Second)
+	if err != nil {
+		t.Fatalf("the emulator does not answer on its port %d: %v", emu.Port, err)
+	}
+	conn.Close()
+	if !IsEmulator(emu.PID) {
+		t.Fatalf("process %d is not the emulator", emu.PID)
+	}
+	if err := emu.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if Alive(emu.PID) {
+		t.Fatalf("emulator %d still alive after Stop", emu.PID)
+	}
+	if _, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", emu.Port), time.Second); err == nil {
+		t.Fatalf("port %d still answers after Stop", emu.Port)
+	}
+}
+
+func TestPortTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	log := filepath.Join(t.TempDir(), "emulator.log")
+	_, err = Start(context.Background(), Options{Root: projectRoot(t), Port: port, LogPath: log})
+	if err == nil {
+		t.Fatalf("the emulator started on port %d, which is taken", port)
+	}
+	for _, want := range []string{fmt.Sprintf("cannot listen on 127.0.0.1:%d", port), "choose another port"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q: %v", want, err)
+		}
+	}
+	noEmulatorLeft(t, log)
+}
+
+func TestWrongMotoVersion(t *testing.T) {
+	fake := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(fake, "moto"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(fake, "moto", "__init__.py"), []byte("__version__ = \"4.2.14\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(t.TempDir(), "emulator.log")
+	_, err := Start(context.Background(), Options{Root: projectRoot(t), LogPath: log, Env: []string{"PYTHONPATH=" + fake}})
+	if err == nil {
+		t.Fatal("the emulator started with moto 4.2.14")
+	}
+	for _, want := range []string{"moto 4.2.14 is installed", "written for moto 5.2.1", "exit status 3"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q: %v", want, err)
+		}
+	}
+	noEmulatorLeft(t, log)
+}
+
+func TestMissingCLI(t *testing.T) {
+	err := CheckCLI(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "npm ci") {
+		t.Fatalf("CheckCLI without node_modules = %v, want an error telling to run npm ci", err)
+	}
+}
