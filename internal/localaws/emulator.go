@@ -90,6 +90,8 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	ready := filepath.Join(dir, "ready")
 	if o.LogPath == "" {
 		o.LogPath = filepath.Join(dir, "emulator.log")
+	} else {
+		defer os.RemoveAll(dir) // only the ready file was in it
 	}
 	logf, err := os.Create(o.LogPath)
 	if err != nil {
