@@ -61,6 +61,7 @@ type Options struct {
 	Python  string // default python3
 	// Detach leaves the emulator running after this process exits (its own
 	// session, so a terminal's Ctrl-C does not reach it); Stop still ends it.
+	// Without it, the emulator stops by itself when this process ends.
 	Detach  bool
 	Timeout time.Duration // to wait for it to listen; default 30 s
 	Env     []string      // extra environment for the emulator process
@@ -99,7 +100,11 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	}
 	defer logf.Close()
 
-	cmd := exec.Command(python, launcher, "--port", strconv.Itoa(o.Port), "--ready-file", ready)
+	args := []string{launcher, "--port", strconv.Itoa(o.Port), "--ready-file", ready}
+	if !o.Detach {
+		args = append(args, "--parent-pid", strconv.Itoa(os.Getpid())) // not orphaned if this process dies
+	}
+	cmd := exec.Command(python, args...)
 	cmd.Dir = o.Root
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = append(append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1"), o.Env...)

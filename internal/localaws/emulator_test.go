@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -106,6 +108,34 @@ func TestWrongMotoVersion(t *testing.T) {
 		}
 	}
 	noEmulatorLeft(t, log)
+}
+
+// TestOrphanStops: an emulator whose parent dies (e.g. a test binary killed
+// by its timeout) stops by itself.
+func TestOrphanStops(t *testing.T) {
+	dir := t.TempDir()
+	ready := filepath.Join(dir, "ready")
+	launcher := filepath.Join(projectRoot(t), "test", "emulator", "launch.py")
+	// The shell is the parent; it waits for the emulator to listen, then exits.
+	script := fmt.Sprintf(`python3 %s --port 0 --ready-file %s --parent-pid $$ >%s/log 2>&1 &
+for i in $(seq 100); do [ -f %s ] && exit 0; sleep 0.1; done; exit 1`, launcher, ready, dir, ready)
+	if out, err := exec.Command("sh", "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("the emulator did not start: %v %s", err, out)
+	}
+	data, err := os.ReadFile(ready)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var port, pid int
+	fmt.Sscan(string(data), &port, &pid)
+	deadline := time.Now().Add(5 * time.Second)
+	for Alive(pid) && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if Alive(pid) {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Fatalf("the emulator (pid %d) kept running after its parent exited", pid)
+	}
 }
 
 func TestMissingCLI(t *testing.T) {

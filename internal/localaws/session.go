@@ -162,12 +162,13 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 Look around with the AWS CLI:
   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%s AWS_DEFAULT_REGION=%s AWS_ENDPOINT_URL=%s
   aws ec2 describe-route-tables --filters Name=vpc-id,Values=%s
+  aws --endpoint-url %s lambda get-function-configuration --function-name %s   # or name the endpoint per call
   aws cloudformation describe-stacks --stack-name %s
   go run ./cmd/netcheck --stack %s     # the inspection again
 The function itself cannot run in the emulator (invoking a Lambda function needs Docker);
 on a real account, run the InvokeCommand output: its publicIp must be the NAT gateway's Elastic IP.
 Tear down:  make destroy-local   (cdk destroy, then stops the emulator)
-`, emu.PID, Region, Region, emu.Endpoint(), outputs["VpcId"], o.Stack, o.Stack)
+`, emu.PID, Region, Region, emu.Endpoint(), outputs["VpcId"], emu.Endpoint(), outputs["FunctionName"], o.Stack, o.Stack)
 	return report, nil
 }
 

@@ -6,7 +6,7 @@ needs (see patches/__init__.py: one module per defect). This launcher checks
 that the installed moto is the version the patches were written for, applies
 them in-process, and serves on 127.0.0.1.
 
-    python3 test/emulator/launch.py [--port N] [--ready-file F]
+    python3 test/emulator/launch.py [--port N] [--ready-file F] [--parent-pid PID]
 
 --port 0 (the default) takes a free port. When the server listens, the
 launcher writes "PORT PID" to the ready file (atomically) and to stdout.
@@ -28,6 +28,8 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--ready-file", default="")
+    parser.add_argument("--parent-pid", type=int, default=0,
+                        help="stop when this process (the one that started the launcher) ends; for tests")
     args = parser.parse_args()
 
     try:
@@ -75,6 +77,19 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+
+    if args.parent_pid:
+        # A test binary killed by its timeout cannot stop the emulator it
+        # started: notice that the parent is gone and stop.
+        import threading
+        import time
+
+        def watch():
+            while os.getppid() == args.parent_pid:
+                time.sleep(0.5)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        threading.Thread(target=watch, daemon=True).start()
 
     line = f"{port} {os.getpid()}\n"
     if args.ready_file:
