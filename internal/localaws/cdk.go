@@ -93,16 +93,27 @@ func (c *CDK) Bootstrap(ctx context.Context) error {
 // Deploy deploys the app with extra context (key=value) and returns the
 // stack outputs.
 func (c *CDK) Deploy(ctx context.Context, stack string, contextArgs ...string) (map[string]string, error) {
+	var args []string
+	for _, kv := range contextArgs {
+		args = append(args, "-c", kv)
+	}
+	return c.deploy(ctx, stack, args...)
+}
+
+// DeployAssembly deploys a stack of a cloud assembly directory (--app DIR)
+// and returns its outputs.
+func (c *CDK) DeployAssembly(ctx context.Context, dir, stack string) (map[string]string, error) {
+	return c.deploy(ctx, stack, "--app", dir)
+}
+
+func (c *CDK) deploy(ctx context.Context, stack string, extra ...string) (map[string]string, error) {
 	dir, err := os.MkdirTemp("", "vpclambda-outputs-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "outputs.json")
-	args := []string{"deploy", stack, "--require-approval", "never", "--outputs-file", file}
-	for _, kv := range contextArgs {
-		args = append(args, "-c", kv)
-	}
+	args := append([]string{"deploy", stack, "--require-approval", "never", "--outputs-file", file}, extra...)
 	if _, err := c.Run(ctx, 5*time.Minute, args...); err != nil {
 		return nil, err
 	}

@@ -136,7 +136,7 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 	ctxArgs := append([]string{}, o.Context...)
 	var outputs map[string]string
 	if o.App != "" {
-		outputs, err = cdk.deployApp(ctx, o.App, o.Stack)
+		outputs, err = cdk.DeployAssembly(ctx, o.App, o.Stack)
 	} else {
 		outputs, err = cdk.Deploy(ctx, o.Stack, ctxArgs...)
 	}
@@ -170,27 +170,6 @@ on a real account, run the InvokeCommand output: its publicIp must be the NAT ga
 Tear down:  make destroy-local   (cdk destroy, then stops the emulator)
 `, emu.PID, Region, Region, emu.Endpoint(), outputs["VpcId"], emu.Endpoint(), outputs["FunctionName"], o.Stack, o.Stack)
 	return report, nil
-}
-
-func (c *CDK) deployApp(ctx context.Context, app, stack string) (map[string]string, error) {
-	dir, err := os.MkdirTemp("", "vpclambda-outputs-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	file := filepath.Join(dir, "outputs.json")
-	if _, err := c.Run(ctx, 5*time.Minute, "deploy", stack, "--app", app, "--require-approval", "never", "--outputs-file", file); err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	var all map[string]map[string]string
-	if err := json.Unmarshal(data, &all); err != nil {
-		return nil, err
-	}
-	return all[stack], nil
 }
 
 // Down destroys the stack `up` deployed and stops the emulator. The

@@ -10,9 +10,13 @@ DescribeRouteTables does not show it, so every subnet looks as if it used
 the VPC's main route table; and it cannot be deleted.
 
 Patch: create it with AssociateRouteTable and delete it with
-DisassociateRouteTable.
+DisassociateRouteTable. moto's AssociateRouteTable answers a subnet's
+existing association even when it is with another route table; AWS
+refuses that (Resource.AlreadyAssociated), and so does the patch, so a
+template that puts one subnet on two route tables fails as it would in AWS.
 """
 
+from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models.subnets import SubnetRouteTableAssociation
 
 
@@ -41,6 +45,12 @@ def apply() -> None:
 
         properties = cloudformation_json["Properties"]
         backend = ec2_backends[account_id][region_name]
+        for table in backend.route_tables.values():
+            if properties["SubnetId"] in table._associations.values():
+                raise EC2ClientError(
+                    "Resource.AlreadyAssociated",
+                    f"the specified association for route table {properties['RouteTableId']} conflicts with an "
+                    f"existing association (subnet {properties['SubnetId']} is associated with {table.id})")
         association_id = backend.associate_route_table(properties["RouteTableId"], subnet_id=properties["SubnetId"])
         return _Association(association_id, properties["RouteTableId"], properties["SubnetId"])
 
