@@ -38,6 +38,7 @@ synth: node_modules/.installed tools-check
 
 fmt-check:
 	@out="$$(gofmt -l $(GO_FILES))"; if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi; echo "gofmt: ok"
+	@python3 -c 'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' test/emulator/*.py test/emulator/patches/*.py && echo "emulator harness (Python): parses"
 
 vet:
 	go vet ./...
