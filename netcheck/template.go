@@ -348,21 +348,7 @@ func FromTemplate(t *Template, source string) (*Facts, error) {
 	}
 	proto := func(v interface{}) int {
 		s, _ := str(v)
-		switch strings.ToLower(s) {
-		case "-1", "all":
-			return -1
-		case "tcp", "6":
-			return 6
-		case "udp", "17":
-			return 17
-		case "icmp", "1":
-			return 1
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return -2
-		}
-		return n
+		return ProtocolNumber(s)
 	}
 
 	// Pass 1: the containers.
@@ -580,6 +566,27 @@ var eniActions = []string{
 
 // denyTargets returns the functions a policy document's ENI deny names:
 // logical ids (from Ref/GetAtt) or ARNs (from a fixed name).
+// ProtocolNumber turns a protocol as templates and the EC2 API write it
+// ("tcp", "6", "-1", "all", ...) into its number: -1 for all protocols, -2
+// for one that cannot be read (it matches only "all" rules).
+func ProtocolNumber(s string) int {
+	switch strings.ToLower(s) {
+	case "-1", "all":
+		return -1
+	case "tcp", "6":
+		return 6
+	case "udp", "17":
+		return 17
+	case "icmp", "1":
+		return 1
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -2
+	}
+	return n
+}
+
 // DenyTargets returns the function ARNs named in the lambda:SourceFunctionArn
 // condition of every statement of an IAM policy document (parsed JSON) that
 // denies all of the ENI actions Lambda needs on "*": AWS's recommended deny.

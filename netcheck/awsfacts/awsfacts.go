@@ -87,6 +87,7 @@ func (c *Clients) Load(ctx context.Context, source string, functions []string) (
 	vpcs := map[string]bool{}
 	sgs := map[string]bool{}
 	roles := map[string]bool{}
+	subnetIDs := map[string]bool{}
 	arns := map[string]string{} // function ARN -> name
 	for _, name := range functions {
 		out, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
@@ -111,16 +112,20 @@ func (c *Clients) Load(ctx context.Context, source string, functions []string) (
 		if fn.Role != "" {
 			roles[fn.Role] = true
 		}
-		subnets, err := c.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: fn.SubnetIDs})
-		if err != nil {
-			return nil, fmt.Errorf("reading the subnets of function %s: %w", fn.Name, err)
-		}
-		for _, s := range subnets.Subnets {
-			vpcs[aws.ToString(s.VpcId)] = true
+		for _, s := range fn.SubnetIDs {
+			subnetIDs[s] = true
 		}
 	}
 	if len(f.Functions) == 0 {
 		return nil, fmt.Errorf("%s: no VPC-attached Lambda function among %s", source, strings.Join(functions, ", "))
+	}
+	// The functions' subnets name the VPCs to read.
+	subnets, err := c.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: sortedKeys(subnetIDs)})
+	if err != nil {
+		return nil, fmt.Errorf("reading the functions' subnets: %w", err)
+	}
+	for _, s := range subnets.Subnets {
+		vpcs[aws.ToString(s.VpcId)] = true
 	}
 	for _, v := range sortedKeys(vpcs) {
 		if err := c.loadVpc(ctx, f, v); err != nil {
@@ -283,7 +288,7 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 			entry := netcheck.NaclEntry{
 				ID:         fmt.Sprintf("%s/%s/%d", acl.ID, direction(aws.ToBool(e.Egress)), aws.ToInt32(e.RuleNumber)),
 				RuleNumber: int(aws.ToInt32(e.RuleNumber)), Egress: aws.ToBool(e.Egress),
-				Allow: e.RuleAction == ec2types.RuleActionAllow, Protocol: protocolNumber(aws.ToString(e.Protocol)),
+				Allow: e.RuleAction == ec2types.RuleActionAllow, Protocol: netcheck.ProtocolNumber(aws.ToString(e.Protocol)),
 				Cidr: parsePrefix(cidr), FromPort: 0, ToPort: 65535,
 			}
 			if entry.RuleNumber == 32767 {
@@ -315,7 +320,7 @@ func (c *Clients) loadSecurityGroups(ctx context.Context, f *netcheck.Facts, ids
 	for _, g := range out.SecurityGroups {
 		sg := &netcheck.SecurityGroup{ID: aws.ToString(g.GroupId), VpcID: aws.ToString(g.VpcId)}
 		for i, p := range g.IpPermissionsEgress {
-			proto := protocolNumber(aws.ToString(p.IpProtocol))
+			proto := netcheck.ProtocolNumber(aws.ToString(p.IpProtocol))
 			from, to := 0, 65535
 			if proto == 6 || proto == 17 {
 				from, to = int(aws.ToInt32(p.FromPort)), int(aws.ToInt32(p.ToPort))
@@ -403,24 +408,6 @@ func roleName(arn string) string {
 		return arn[i+1:]
 	}
 	return arn
-}
-
-func protocolNumber(p string) int {
-	switch strings.ToLower(p) {
-	case "-1", "all", "":
-		return -1
-	case "tcp":
-		return 6
-	case "udp":
-		return 17
-	case "icmp":
-		return 1
-	}
-	var n int
-	if _, err := fmt.Sscan(p, &n); err == nil {
-		return n
-	}
-	return -2 // unknown: matches nothing but "all"
 }
 
 func parsePrefix(s string) netip.Prefix {
