@@ -162,6 +162,7 @@ func FormatOutputs(outputs map[string]string) string {
 	return b.String()
 }
 
+// tail is the last n non-empty lines of s.
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	var kept []string

@@ -125,13 +125,13 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	for {
 		select {
 		case err := <-exited:
-			return nil, fmt.Errorf("the emulator exited before it listened (%v): %s", exitDescription(err), lastLines(o.LogPath, 5))
+			return nil, fmt.Errorf("the emulator exited before it listened (%v): %s", exitDescription(err), logTail(o.LogPath, 5))
 		case <-ctx.Done():
 			e.Stop()
 			return nil, fmt.Errorf("starting the emulator: %w", ctx.Err())
 		case <-deadline.C:
 			e.Stop()
-			return nil, fmt.Errorf("the emulator did not listen within %s: %s", o.Timeout, lastLines(o.LogPath, 5))
+			return nil, fmt.Errorf("the emulator did not listen within %s: %s", o.Timeout, logTail(o.LogPath, 5))
 		case <-tick.C:
 			data, err := os.ReadFile(ready)
 			if err != nil {
@@ -219,18 +219,11 @@ func exitDescription(err error) string {
 	return err.Error()
 }
 
-func lastLines(path string, n int) string {
+// logTail is the last n non-empty lines of the emulator's log.
+func logTail(path string, n int) string {
 	data, err := os.ReadFile(path)
-	if err != nil {
-		return "(no output)"
+	if out := tail(string(data), n); err == nil && out != "" {
+		return out
 	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	out := strings.TrimSpace(strings.Join(lines, "\n"))
-	if out == "" {
-		return "(no output)"
-	}
-	return out
+	return "(no output)"
 }

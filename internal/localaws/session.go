@@ -133,12 +133,11 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 		return fail(err)
 	}
 	fmt.Fprintf(o.Out, "==> cdk deploy %s\n", o.Stack)
-	ctxArgs := append([]string{}, o.Context...)
 	var outputs map[string]string
 	if o.App != "" {
 		outputs, err = cdk.DeployAssembly(ctx, o.App, o.Stack)
 	} else {
-		outputs, err = cdk.Deploy(ctx, o.Stack, ctxArgs...)
+		outputs, err = cdk.Deploy(ctx, o.Stack, o.Context...)
 	}
 	if err != nil {
 		return fail(err)
