@@ -14,13 +14,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/vpclambda/vpclambda/netcheck"
-	"github.com/vpclambda/vpclambda/netcheck/awsfacts"
 )
 
 // CDK runs the project's pinned CDK CLI (npx cdk) against the emulator.
@@ -126,26 +119,6 @@ func (c *CDK) deploy(ctx context.Context, stack string, extra ...string) (map[st
 		return nil, fmt.Errorf("reading the stack outputs: %v", err)
 	}
 	return all[stack], nil
-}
-
-// AWSConfig is an SDK configuration for the emulator.
-func (e *Emulator) AWSConfig(ctx context.Context) (aws.Config, error) {
-	return config.LoadDefaultConfig(ctx,
-		config.WithRegion(Region),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
-		config.WithBaseEndpoint(e.Endpoint()),
-		config.WithSharedConfigFiles(nil), config.WithSharedCredentialsFiles(nil),
-	)
-}
-
-// Inspect reads the deployed network of a stack's functions and runs the
-// internet-path analysis on it (TCP 443 to the internet).
-func Inspect(ctx context.Context, cfg aws.Config, stack string) (*netcheck.Report, error) {
-	facts, err := awsfacts.NewClients(cfg).FromStack(ctx, stack)
-	if err != nil {
-		return nil, err
-	}
-	return netcheck.Analyze(facts, netcheck.DefaultDestination, "")
 }
 
 // FormatOutputs prints stack outputs one a line, sorted.

@@ -16,6 +16,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
 // Account and Region the emulator answers for.
@@ -51,6 +55,16 @@ func (e *Emulator) Env() []string {
 		"AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION=https://s3." + Region + ".amazonaws.com",
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
+}
+
+// AWSConfig is an SDK configuration for the emulator.
+func (e *Emulator) AWSConfig(ctx context.Context) (aws.Config, error) {
+	return config.LoadDefaultConfig(ctx,
+		config.WithRegion(Region),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
+		config.WithBaseEndpoint(e.Endpoint()),
+		config.WithSharedConfigFiles(nil), config.WithSharedCredentialsFiles(nil),
+	)
 }
 
 // Options for Start.

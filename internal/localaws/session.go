@@ -10,7 +10,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/vpclambda/vpclambda/netcheck"
+	"github.com/vpclambda/vpclambda/netcheck/awsfacts"
 )
 
 // StateDir is where `up` records the running emulator, relative to the root.
@@ -169,6 +172,16 @@ on a real account, run the InvokeCommand output: its publicIp must be the NAT ga
 Tear down:  make destroy-local   (cdk destroy, then stops the emulator)
 `, emu.PID, Region, Region, emu.Endpoint(), outputs["VpcId"], emu.Endpoint(), outputs["FunctionName"], o.Stack, o.Stack)
 	return report, nil
+}
+
+// Inspect reads the deployed network of a stack's functions and runs the
+// internet-path analysis on it (TCP 443 to the internet).
+func Inspect(ctx context.Context, cfg aws.Config, stack string) (*netcheck.Report, error) {
+	facts, err := awsfacts.NewClients(cfg).FromStack(ctx, stack)
+	if err != nil {
+		return nil, err
+	}
+	return netcheck.Analyze(facts, netcheck.DefaultDestination, "")
 }
 
 // Down destroys the stack `up` deployed and stops the emulator. The
