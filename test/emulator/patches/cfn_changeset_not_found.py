@@ -16,6 +16,8 @@ DescribeChangeSet raises ChangeSetNotFoundException.
 from moto.cloudformation import models
 from moto.cloudformation.exceptions import CloudFormationError
 
+from ._cfn import find_change_set
+
 
 class ChangeSetNotFound(CloudFormationError):
     code = "ChangeSetNotFoundException"
@@ -24,24 +26,15 @@ class ChangeSetNotFound(CloudFormationError):
         super().__init__(f"ChangeSet [{name}] does not exist")
 
 
-def _find(backend, name):
-    if name in backend.change_sets:
-        return name
-    for key, change_set in backend.change_sets.items():
-        if change_set.change_set_name == name:
-            return key
-    raise ChangeSetNotFound(name)
-
-
 def apply() -> None:
     def delete_change_set(self, change_set_name):
-        try:
-            del self.change_sets[_find(self, change_set_name)]
-        except ChangeSetNotFound:
-            pass
+        self.change_sets.pop(find_change_set(self, change_set_name), None)
 
     def describe_change_set(self, change_set_name):
-        return self.change_sets[_find(self, change_set_name)]
+        key = find_change_set(self, change_set_name)
+        if key is None:
+            raise ChangeSetNotFound(change_set_name)
+        return self.change_sets[key]
 
     models.CloudFormationBackend.delete_change_set = delete_change_set
     models.CloudFormationBackend.describe_change_set = describe_change_set

@@ -14,14 +14,16 @@ set has been applied.
 
 from moto.cloudformation import models
 
+from ._cfn import find_change_set
+
 
 def apply() -> None:
     original = models.CloudFormationBackend.execute_change_set
 
     def execute_change_set(self, change_set_name, stack_name=None):
         result = original(self, change_set_name, stack_name)
-        change_set = self.change_sets.get(change_set_name) or next(
-            (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None)
+        key = find_change_set(self, change_set_name)
+        change_set = self.change_sets.get(key)
         if change_set is not None and change_set.execution_status == "EXECUTE_COMPLETE":
             stack = self.stacks[change_set.stack_id]
             stack._parse_template()

@@ -19,40 +19,17 @@ import traceback
 
 from moto.cloudformation import models, parsing
 
-
-class ResourceFailed(Exception):
-    def __init__(self, logical_id, resource_type, reason):
-        super().__init__(f"{logical_id} ({resource_type}): {reason}")
-        self.logical_id = logical_id
-        self.resource_type = resource_type
-        self.reason = reason
+from ._cfn import ResourceFailed, find_change_set, resource_event
 
 
 def _wrap(fn):
     def wrapped(logical_id, resource_json, *args, **kwargs):
         try:
             return fn(logical_id, resource_json, *args, **kwargs)
-        except ResourceFailed:
-            raise
         except Exception as e:  # noqa: BLE001
-            reason = getattr(e, "message", None) or str(e) or type(e).__name__
-            raise ResourceFailed(logical_id, resource_json.get("Type", "?"), reason) from e
+            raise ResourceFailed.of(e, logical_id, resource_json.get("Type", "?")) from e
 
     return wrapped
-
-
-def _resource_event(stack, status, logical_id, resource_type, reason):
-    event = models.Event(
-        stack_id=stack.stack_id,
-        stack_name=stack.name,
-        logical_resource_id=logical_id,
-        physical_resource_id="",
-        resource_type=resource_type,
-        resource_status=status,
-        resource_status_reason=reason,
-        resource_properties=None,
-    )
-    stack.events.append(event)
 
 
 def apply() -> None:
@@ -65,10 +42,10 @@ def apply() -> None:
         try:
             return original(self, change_set_name, stack_name)
         except Exception as e:  # noqa: BLE001
-            change_set = self.change_sets.get(change_set_name) or next(
-                (c for c in self.change_sets.values() if c.change_set_name == change_set_name), None)
-            if change_set is None:
+            key = find_change_set(self, change_set_name)
+            if key is None:
                 raise
+            change_set = self.change_sets[key]
             stack = self.stacks[change_set.stack_id]
             if isinstance(e, ResourceFailed):
                 logical_id, resource_type, reason = e.logical_id, e.resource_type, e.reason
@@ -77,7 +54,7 @@ def apply() -> None:
                 traceback.print_exc()
             change_set.execution_status = "EXECUTE_FAILED"
             creating = change_set.change_set_type == "CREATE"
-            _resource_event(stack, "CREATE_FAILED" if creating else "UPDATE_FAILED",
+            resource_event(stack, "CREATE_FAILED" if creating else "UPDATE_FAILED",
                             logical_id, resource_type, reason)
             if creating:
                 stack._add_stack_event("ROLLBACK_IN_PROGRESS",

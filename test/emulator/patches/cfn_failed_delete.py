@@ -17,7 +17,7 @@ from moto.cloudformation import models
 
 from moto.cloudformation import parsing
 
-from .cfn_failed_changeset import ResourceFailed, _resource_event
+from ._cfn import ResourceFailed, reason, resource_event
 
 
 def apply() -> None:
@@ -26,12 +26,9 @@ def apply() -> None:
     def _delete_resource(self, parsed_resource, resource_json):
         try:
             return original_delete_resource(self, parsed_resource, resource_json)
-        except ResourceFailed:
-            raise
         except Exception as e:  # noqa: BLE001
-            reason = getattr(e, "message", None) or str(e) or type(e).__name__
-            raise ResourceFailed(getattr(parsed_resource, "logical_resource_id", "?"),
-                                 resource_json.get("Type", "?"), reason) from e
+            raise ResourceFailed.of(e, getattr(parsed_resource, "logical_resource_id", "?"),
+                                    resource_json.get("Type", "?")) from e
 
     parsing.ResourceMap._delete_resource = _delete_resource
 
@@ -45,12 +42,11 @@ def apply() -> None:
         try:
             return original(self, name_or_stack_id)
         except Exception as e:  # noqa: BLE001
-            reason = str(e) if isinstance(e, ResourceFailed) else (getattr(e, "message", None) or str(e) or type(e).__name__)
             self.stacks[stack.stack_id] = stack
             self.deleted_stacks.pop(stack.stack_id, None)
             stack.status = "DELETE_FAILED"
-            _resource_event(stack, "DELETE_FAILED", stack.name, "AWS::CloudFormation::Stack",
-                            f"The following resource(s) failed to delete: {reason}")
+            resource_event(stack, "DELETE_FAILED", stack.name, "AWS::CloudFormation::Stack",
+                           f"The following resource(s) failed to delete: {reason(e)}")
             return None
 
     models.CloudFormationBackend.delete_stack = delete_stack
