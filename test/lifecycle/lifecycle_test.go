@@ -320,106 +320,113 @@ func breakAndRepairRoute(ctx context.Context, c *clients, outputs map[string]str
 
 // nothingLeft checks that no resource the stack created still exists.
 func nothingLeft(ctx context.Context, c *clients, created map[string]resource, outputs map[string]string) error {
-	var left []string
-	byID := func(name string, ids ...string) []ec2types.Filter {
+	filter := func(name string, ids ...string) []ec2types.Filter {
 		return []ec2types.Filter{{Name: aws.String(name), Values: ids}}
 	}
-	for id, r := range created {
-		pid := r.PhysicalID
-		var n int
-		var err error
-		switch r.Type {
-		case "AWS::EC2::VPC":
-			var o *ec2.DescribeVpcsOutput
-			o, err = c.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: byID("vpc-id", pid)})
-			if o != nil {
-				n = len(o.Vpcs)
+	vpc := outputs["VpcId"]
+	// How many of a resource still exist, by type, given its physical id.
+	// Routes and associations go with their tables and subnets.
+	byType := map[string]func(id string) (int, error){
+		"AWS::EC2::VPC": func(id string) (int, error) {
+			o, err := c.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: filter("vpc-id", id)})
+			if err != nil {
+				return 0, err
 			}
-		case "AWS::EC2::Subnet":
-			var o *ec2.DescribeSubnetsOutput
-			o, err = c.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: byID("subnet-id", pid)})
-			if o != nil {
-				n = len(o.Subnets)
+			return len(o.Vpcs), nil
+		},
+		"AWS::EC2::Subnet": func(id string) (int, error) {
+			o, err := c.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filter("subnet-id", id)})
+			if err != nil {
+				return 0, err
 			}
-		case "AWS::EC2::RouteTable":
-			var o *ec2.DescribeRouteTablesOutput
-			o, err = c.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: byID("route-table-id", pid)})
-			if o != nil {
-				n = len(o.RouteTables)
+			return len(o.Subnets), nil
+		},
+		"AWS::EC2::RouteTable": func(id string) (int, error) {
+			o, err := c.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: filter("route-table-id", id)})
+			if err != nil {
+				return 0, err
 			}
-		case "AWS::EC2::NatGateway":
-			var o *ec2.DescribeNatGatewaysOutput
-			o, err = c.ec2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: byID("nat-gateway-id", pid)})
-			if o != nil {
-				for _, g := range o.NatGateways {
-					if g.State != ec2types.NatGatewayStateDeleted { // AWS lists deleted NAT gateways for a while
-						n++
-					}
+			return len(o.RouteTables), nil
+		},
+		"AWS::EC2::NatGateway": func(id string) (int, error) {
+			o, err := c.ec2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: filter("nat-gateway-id", id)})
+			if err != nil {
+				return 0, err
+			}
+			n := 0
+			for _, g := range o.NatGateways {
+				if g.State != ec2types.NatGatewayStateDeleted { // AWS lists deleted NAT gateways for a while
+					n++
 				}
 			}
-		case "AWS::EC2::InternetGateway":
-			var o *ec2.DescribeInternetGatewaysOutput
-			o, err = c.ec2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: byID("internet-gateway-id", pid)})
-			if o != nil {
-				n = len(o.InternetGateways)
+			return n, nil
+		},
+		"AWS::EC2::InternetGateway": func(id string) (int, error) {
+			o, err := c.ec2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: filter("internet-gateway-id", id)})
+			if err != nil {
+				return 0, err
 			}
-		case "AWS::EC2::NetworkAcl":
-			_, err = c.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{pid}})
-			n, err = existence(err)
-		case "AWS::EC2::SecurityGroup":
-			var o *ec2.DescribeSecurityGroupsOutput
-			o, err = c.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: byID("group-id", pid)})
-			if o != nil {
-				n = len(o.SecurityGroups)
+			return len(o.InternetGateways), nil
+		},
+		"AWS::EC2::NetworkAcl": func(id string) (int, error) {
+			_, err := c.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{id}})
+			return existence(err)
+		},
+		"AWS::EC2::SecurityGroup": func(id string) (int, error) {
+			o, err := c.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: filter("group-id", id)})
+			if err != nil {
+				return 0, err
 			}
-		default:
-			continue // routes and associations go with their tables and subnets
-		}
-		if err != nil {
-			return fmt.Errorf("checking %s %s: %v", r.Type, id, err)
-		}
-		if n > 0 {
-			left = append(left, fmt.Sprintf("%s %s (%s)", r.Type, id, pid))
+			return len(o.SecurityGroups), nil
+		},
+	}
+	type check struct {
+		what  string
+		count func() (int, error)
+	}
+	var checks []check
+	for id, r := range created {
+		if f := byType[r.Type]; f != nil {
+			pid := r.PhysicalID
+			checks = append(checks, check{fmt.Sprintf("%s %s (%s)", r.Type, id, pid), func() (int, error) { return f(pid) }})
 		}
 	}
-	// Whatever else the VPC held (e.g. its default network ACL and security group).
-	for _, check := range []struct {
-		what string
-		f    func() (int, error)
-	}{
-		{"network ACL in the stack's VPC", func() (int, error) {
-			o, err := c.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: byID("vpc-id", outputs["VpcId"])})
+	// Whatever else the VPC held (e.g. its default network ACL and security
+	// group), and what is not a network resource.
+	checks = append(checks,
+		check{"network ACL in the stack's VPC", func() (int, error) {
+			o, err := c.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: filter("vpc-id", vpc)})
 			if err != nil {
 				return 0, err
 			}
 			return len(o.NetworkAcls), nil
 		}},
-		{"security group in the stack's VPC", func() (int, error) {
-			o, err := c.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: byID("vpc-id", outputs["VpcId"])})
+		check{"security group in the stack's VPC", func() (int, error) {
+			o, err := c.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: filter("vpc-id", vpc)})
 			if err != nil {
 				return 0, err
 			}
 			return len(o.SecurityGroups), nil
 		}},
-		{"Elastic IP " + outputs["NatPublicIps"], func() (int, error) {
-			o, err := c.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: byID("public-ip", strings.Split(outputs["NatPublicIps"], ",")...)})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.Addresses), nil
-		}},
-		{"network interface in the stack's VPC", func() (int, error) {
-			o, err := c.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: byID("vpc-id", outputs["VpcId"])})
+		check{"network interface in the stack's VPC", func() (int, error) {
+			o, err := c.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: filter("vpc-id", vpc)})
 			if err != nil {
 				return 0, err
 			}
 			return len(o.NetworkInterfaces), nil
 		}},
-		{"function " + outputs["FunctionName"], func() (int, error) {
+		check{"Elastic IP " + outputs["NatPublicIps"], func() (int, error) {
+			o, err := c.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: filter("public-ip", strings.Split(outputs["NatPublicIps"], ",")...)})
+			if err != nil {
+				return 0, err
+			}
+			return len(o.Addresses), nil
+		}},
+		check{"function " + outputs["FunctionName"], func() (int, error) {
 			_, err := c.lam.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(outputs["FunctionName"])})
 			return existence(err)
 		}},
-		{"execution role of the stack", func() (int, error) {
+		check{"execution role of the stack", func() (int, error) {
 			o, err := c.iam.ListRoles(ctx, &iam.ListRolesInput{})
 			if err != nil {
 				return 0, err
@@ -432,20 +439,22 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 			}
 			return n, nil
 		}},
-		{"log group /aws/lambda/" + outputs["FunctionName"], func() (int, error) {
+		check{"log group /aws/lambda/" + outputs["FunctionName"], func() (int, error) {
 			o, err := c.logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/" + outputs["FunctionName"])})
 			if err != nil {
 				return 0, err
 			}
 			return len(o.LogGroups), nil
 		}},
-	} {
-		n, err := check.f()
+	)
+	var left []string
+	for _, ch := range checks {
+		n, err := ch.count()
 		if err != nil {
-			return fmt.Errorf("checking for a %s: %v", check.what, err)
+			return fmt.Errorf("checking for %s: %v", ch.what, err)
 		}
 		if n > 0 {
-			left = append(left, fmt.Sprintf("%d %s", n, check.what))
+			left = append(left, fmt.Sprintf("%d x %s", n, ch.what))
 		}
 	}
 	st, err := c.cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
