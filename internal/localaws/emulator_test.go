@@ -24,23 +24,35 @@ func projectRoot(t *testing.T) string {
 	return dir
 }
 
-// noEmulatorLeft fails when a launcher process with this test's log file
-// is still alive.
-func noEmulatorLeft(t *testing.T, log string) {
-	t.Helper()
+// childEmulators lists the emulator processes this test process started
+// that are still alive (without Detach, the launcher is our child).
+func childEmulators() []int {
+	var pids []int
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		var pid int
-		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
+		if _, err := fmt.Sscan(e.Name(), &pid); err != nil || !IsEmulator(pid) {
 			continue
 		}
-		if IsEmulator(pid) {
-			cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-			env, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
-			if strings.Contains(string(cmdline)+string(env), log) {
-				t.Errorf("emulator process %d is still running", pid)
-			}
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
 		}
+		// Fields after the parenthesized command name: state, ppid, ...
+		s := string(stat)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(fields) > 1 && fields[1] == fmt.Sprint(os.Getpid()) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// noEmulatorLeft fails when an emulator this test started is still alive.
+func noEmulatorLeft(t *testing.T) {
+	t.Helper()
+	if pids := childEmulators(); len(pids) > 0 {
+		t.Errorf("emulator processes still running: %v", pids)
 	}
 }
 
@@ -58,12 +70,16 @@ func TestStartStop(t *testing.T) {
 	if !IsEmulator(emu.PID) {
 		t.Fatalf("process %d is not the emulator", emu.PID)
 	}
+	if pids := childEmulators(); len(pids) != 1 || pids[0] != emu.PID {
+		t.Fatalf("running emulators started by this test = %v, want [%d]", pids, emu.PID)
+	}
 	if err := emu.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	if Alive(emu.PID) {
 		t.Fatalf("emulator %d still alive after Stop", emu.PID)
 	}
+	noEmulatorLeft(t)
 	if _, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", emu.Port), time.Second); err == nil {
 		t.Fatalf("port %d still answers after Stop", emu.Port)
 	}
@@ -86,7 +102,7 @@ func TestPortTaken(t *testing.T) {
 			t.Errorf("error does not say %q: %v", want, err)
 		}
 	}
-	noEmulatorLeft(t, log)
+	noEmulatorLeft(t)
 }
 
 func TestWrongMotoVersion(t *testing.T) {
@@ -107,7 +123,7 @@ func TestWrongMotoVersion(t *testing.T) {
 			t.Errorf("error does not say %q: %v", want, err)
 		}
 	}
-	noEmulatorLeft(t, log)
+	noEmulatorLeft(t)
 }
 
 // TestOrphanStops: an emulator whose parent dies (e.g. a test binary killed
