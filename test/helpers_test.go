@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -129,7 +130,7 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 			return nil, nil, err
 		}
 		for _, id := range []string{"Second", "Third"} {
-			if _, err := vl.AddFunction(id, &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), MemorySize: jsii.Number(256)}); err != nil {
+			if _, err := vl.AddFunction(id, &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionOptions: awslambda.FunctionOptions{MemorySize: jsii.Number(256)}}); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -2,6 +2,7 @@ package vpclambda
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -69,11 +70,14 @@ type Network struct {
 // subnets and security group, with its own role and log group.
 type AttachedFunction struct {
 	Function awslambda.Function
-	// Role carries VpcLambdaExecutionPolicy and, inline, the deny
-	// statement for this function's ARN.
+	// Role carries VpcLambdaExecutionPolicy and the deny statement for
+	// this function's ARN: the construct's own role (inline policy
+	// DenyPolicyName), or FunctionOptions.Role with both added.
 	Role          awsiam.Role
 	DenyStatement awsiam.PolicyStatement
-	LogGroup      awslogs.LogGroup
+	// LogGroup is the log group the construct created; nil when
+	// FunctionOptions.LogGroup gave one.
+	LogGroup awslogs.LogGroup
 	// FunctionName is the function's physical name, fixed at synth time.
 	FunctionName string
 }
@@ -85,9 +89,11 @@ type AttachedFunction struct {
 // AWSLambdaVPCAccessExecutionRole plus a deny of the ENI APIs to the
 // function's own code.
 type VpcLambda struct {
-	// Construct is the construct's node in the tree: the scope of every
-	// resource it creates. Use it where a scope or construct is needed.
-	Construct constructs.Construct
+	// Construct makes the VpcLambda itself the scope of every resource it
+	// creates: use the value wherever a construct is needed
+	// (awscdk.Tags_Of(net), net.Node(), aspects, cdk-nag suppressions by
+	// path).
+	constructs.Construct
 
 	// Vpc is the VPC as an awsec2.IVpc for other constructs (RDS, ECS,
 	// more functions). For a VPC created here its private subnets are the
@@ -160,7 +166,8 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 		return nil, ps.err()
 	}
 
-	v := &VpcLambda{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	v := &VpcLambda{}
+	constructs.NewConstruct_Override(v, scope, jsii.String(id))
 	if np != nil {
 		v.buildNetwork(np)
 	} else {
@@ -169,7 +176,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 	}
 
 	allowAll := props.AllowedEgress == nil
-	v.SecurityGroup = awsec2.NewSecurityGroup(v.Construct, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
+	v.SecurityGroup = awsec2.NewSecurityGroup(v, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:              v.Vpc,
 		AllowAllOutbound: jsii.Bool(allowAll),
 		Description:      jsii.String("Lambda function network interfaces: no inbound rules, egress to the internet through the NAT gateway"),
@@ -191,13 +198,13 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 // security group between them). It gets its own role, with the deny
 // statement for its own ARN, and its own log group.
 func (v *VpcLambda) AddFunction(id string, opts *FunctionOptions) (*AttachedFunction, error) {
-	ps := &problems{id: *v.Construct.Node().Id() + "/" + id}
-	if v.Construct.Node().TryFindChild(jsii.String(id)) != nil {
+	ps := &problems{id: *v.Node().Id() + "/" + id}
+	if v.Node().TryFindChild(jsii.String(id)) != nil {
 		ps.add("id", fmt.Sprintf("%q", id), "is already used in this VpcLambda", "choose a unique id")
 		return nil, ps.err()
 	}
-	stack := awscdk.Stack_Of(v.Construct)
-	fp := planFunction(ps, "FunctionOptions", opts, defaultFunctionName(stack, *v.Construct.Node().Path()+"/"+id, id))
+	stack := awscdk.Stack_Of(v)
+	fp := planFunction(ps, "FunctionOptions", opts, defaultFunctionName(stack, *v.Node().Path()+"/"+id, id))
 	if fp != nil {
 		for _, f := range v.Functions {
 			if f.FunctionName == fp.name {
@@ -218,10 +225,11 @@ func (v *VpcLambda) AddFunction(id string, opts *FunctionOptions) (*AttachedFunc
 	return af, nil
 }
 
-// attach creates the role, log group and function of one validated plan.
+// attach creates the role (unless the user gave one), the log group
+// (unless the user gave one) and the function of one validated plan.
 func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
-	scope := constructs.NewConstruct(v.Construct, jsii.String(id))
-	stack := awscdk.Stack_Of(v.Construct)
+	scope := constructs.NewConstruct(v, jsii.String(id))
+	stack := awscdk.Stack_Of(v)
 	af := &AttachedFunction{FunctionName: fp.name}
 
 	// The ARN is built from the fixed name rather than read from the
@@ -243,18 +251,34 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 			"ArnEquals": map[string]interface{}{"lambda:SourceFunctionArn": arn},
 		},
 	})
-	af.Role = awsiam.NewRole(scope, jsii.String("ExecutionRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Execution role of Lambda function " + fp.name + " (VPC access, ENI APIs denied to the function's code)"),
-		ManagedPolicies: &[]awsiam.IManagedPolicy{
-			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)),
-		},
-		InlinePolicies: &map[string]awsiam.PolicyDocument{
-			DenyPolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-				Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
-			}),
-		},
-	})
+	var denyPolicy awsiam.Policy
+	if fp.role == nil {
+		af.Role = awsiam.NewRole(scope, jsii.String("ExecutionRole"), &awsiam.RoleProps{
+			AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+			Description: jsii.String("Execution role of Lambda function " + fp.name + " (VPC access, ENI APIs denied to the function's code)"),
+			ManagedPolicies: &[]awsiam.IManagedPolicy{
+				awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)),
+			},
+			InlinePolicies: &map[string]awsiam.PolicyDocument{
+				DenyPolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
+					Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
+				}),
+			},
+		})
+	} else {
+		// The user's role gets the same two things: the managed policy
+		// (unless it has it) and the deny, as a policy of its own that the
+		// function waits for.
+		af.Role = fp.role
+		if !hasManagedPolicy(stack, fp.role, VpcLambdaExecutionPolicy) {
+			fp.role.AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)))
+		}
+		denyPolicy = awsiam.NewPolicy(scope, jsii.String("DenyEniPolicy"), &awsiam.PolicyProps{
+			PolicyName: jsii.String(DenyPolicyName),
+			Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
+		})
+		fp.role.AttachInlinePolicy(denyPolicy)
+	}
 	roleCfn := af.Role.Node().DefaultChild().(awsiam.CfnRole)
 	roleCfn.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
 		"rules_to_suppress": []interface{}{map[string]interface{}{
@@ -264,37 +288,27 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		}},
 	})
 
-	retention := fp.opts.LogRetention
-	if retention == "" {
-		retention = awslogs.RetentionDays_ONE_MONTH
+	logGroup := fp.logGroup
+	if logGroup == nil {
+		af.LogGroup = awslogs.NewLogGroup(scope, jsii.String("LogGroup"), &awslogs.LogGroupProps{
+			LogGroupName:  jsii.String("/aws/lambda/" + fp.name),
+			Retention:     fp.retention,
+			RemovalPolicy: fp.removalPolicy,
+		})
+		logGroup = af.LogGroup
 	}
-	removal := fp.opts.LogRemovalPolicy
-	if removal == "" {
-		removal = awscdk.RemovalPolicy_DESTROY
-	}
-	af.LogGroup = awslogs.NewLogGroup(scope, jsii.String("LogGroup"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("/aws/lambda/" + fp.name),
-		Retention:     retention,
-		RemovalPolicy: removal,
-	})
 
-	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
-		FunctionName:   jsii.String(fp.name),
-		Code:           fp.code,
-		Runtime:        fp.runtime,
-		Handler:        fp.handler,
-		Architecture:   fp.arch,
-		MemorySize:     jsii.Number(fp.memory),
-		Timeout:        fp.timeout,
-		Environment:    fp.opts.Environment,
-		Description:    fp.opts.Description,
-		Role:           af.Role,
-		LogGroup:       af.LogGroup,
-		Vpc:            v.Vpc,
-		VpcSubnets:     &awsec2.SubnetSelection{Subnets: &v.PrivateSubnets},
-		SecurityGroups: &[]awsec2.ISecurityGroup{v.SecurityGroup},
-	})
+	props := fp.functionProps()
+	props.Role = af.Role
+	props.LogGroup = logGroup
+	props.Vpc = v.Vpc
+	props.VpcSubnets = &awsec2.SubnetSelection{Subnets: &v.PrivateSubnets}
+	props.SecurityGroups = &[]awsec2.ISecurityGroup{v.SecurityGroup}
+	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), props)
 	fnCfn := af.Function.Node().DefaultChild().(awslambda.CfnFunction)
+	if denyPolicy != nil {
+		fnCfn.AddResourceDependency(denyPolicy.Node().DefaultChild().(awscdk.CfnResource), jsii.String("the ENI deny must be in force before the function runs"))
+	}
 
 	// Creation order: the function is created only once its route to the
 	// internet is complete, so its first invocation already has internet.
@@ -317,4 +331,15 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 
 	v.Functions = append(v.Functions, af)
 	return af
+}
+
+// hasManagedPolicy reports whether a role created in this app already
+// lists the AWS managed policy name (e.g. "service-role/X").
+func hasManagedPolicy(stack awscdk.Stack, role awsiam.Role, name string) bool {
+	found := false
+	_ = CatchJsii(func() {
+		cfn := role.Node().DefaultChild().(awsiam.CfnRole)
+		found = strings.Contains(resolveJSON(stack, cfn.ManagedPolicyArns()), ":policy/"+name)
+	})
+	return found
 }
