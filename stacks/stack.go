@@ -168,7 +168,7 @@ func PropsFromContext(node constructs.Node) (id string, props *StackProps, err e
 		}
 		return strings.TrimSpace(fmt.Sprint(v)), true
 	}
-	var problems []string
+	problems := unknownContextKeys(node)
 	num := func(key string) *float64 {
 		s, ok := get(key)
 		if !ok {

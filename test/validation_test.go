@@ -337,11 +337,16 @@ func TestAppReportsErrorsWithoutPanic(t *testing.T) {
 
 func TestContextIsParsedWithClearErrors(t *testing.T) {
 	for ctx, want := range map[string]string{
-		`{"natGateways":"lots"}`:     `context natGateways = "lots" is not a number; fix: -c natGateways=<number>`,
-		`{"memorySize":"big"}`:       `context memorySize = "big" is not a number`,
-		`{"account":"111111111111"}`: "account and region must be given together",
-		`{"region":"eu-west-1"}`:     "account and region must be given together",
-		`{"maxAzs":"3","natGateways":"2","vpcCidr":"10.1.0.0/16","memorySize":"256","stackName":"Other"}`: "",
+		`{"natGateways":"lots"}`:                    `context natGateways = "lots" is not a number; fix: -c natGateways=<number>`,
+		`{"memorySize":"big"}`:                      `context memorySize = "big" is not a number`,
+		`{"account":"111111111111"}`:                "account and region must be given together",
+		`{"region":"eu-west-1"}`:                    "account and region must be given together",
+		`{"maxAZs":"3"}`:                            "context maxAZs = 3 is not a setting of this app; did you mean maxAzs (MaxAzs)? fix: -c maxAzs=...",
+		`{"natGateway":"2"}`:                        "did you mean natGateways",
+		`{"MemorySize":"256"}`:                      "did you mean memorySize",
+		`{"stackname":"X","vpcCidr":"10.1.0.0/16"}`: "did you mean stackName",
+		`{"maxAzs":"2","@aws-cdk/core:newStyleStackSynthesis":true,"availability-zones:account=1:region=r":["a"],"aws:cdk:enable-path-metadata":true,"myOwnSetting":"x"}`: "no error",
+		`{"maxAzs":"3","natGateways":"2","vpcCidr":"10.1.0.0/16","memorySize":"256","stackName":"Other"}`:                                                                 "",
 	} {
 		var props *stacks.StackProps
 		var id string
@@ -352,6 +357,12 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 			app := awscdk.NewApp(&awscdk.AppProps{Context: &c})
 			id, props, err = stacks.PropsFromContext(app.Node())
 		})
+		if want == "no error" { // CDK's own keys and unrelated keys pass
+			if err != nil || *props.Construct.MaxAzs != 2 {
+				t.Errorf("%s: want no error, got %v", ctx, err)
+			}
+			continue
+		}
 		if want == "" {
 			if err != nil || id != "Other" || *props.Construct.MaxAzs != 3 || *props.Construct.NatGateways != 2 ||
 				*props.Construct.VpcCidr != "10.1.0.0/16" || *props.Construct.Function.MemorySize != 256 {
