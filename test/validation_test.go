@@ -119,6 +119,10 @@ var badCases = []badCase{
 		prop: "Function.AllowPublicSubnet", want: []string{"Function.AllowPublicSubnet = true", "no public IP", "private subnets"}},
 	{name: "function option the construct owns: AllowAllOutbound", props: function(func(o *vpclambda.FunctionOptions) { o.AllowAllOutbound = jsii.Bool(false) }),
 		prop: "Function.AllowAllOutbound", want: []string{"Function.AllowAllOutbound = false", "AllowedEgress"}},
+	{name: "deprecated aws-cdk LogRetention", props: function(func(o *vpclambda.FunctionOptions) {
+		//lint:ignore SA1019 the deprecated option is set to check that it is rejected
+		o.FunctionOptions.LogRetention = awslogs.RetentionDays_ONE_WEEK
+	}), prop: "Function.FunctionOptions.LogRetention", want: []string{"= ONE_WEEK", "log-retention custom resource", "vpclambda.FunctionOptions.LogRetention"}},
 	{name: "log-retention custom resource options", props: function(func(o *vpclambda.FunctionOptions) {
 		o.LogRetentionRetryOptions = &awslambda.LogRetentionRetryOptions{MaxRetries: jsii.Number(3)}
 	}), prop: "Function.LogRetentionRetryOptions", want: []string{"log-retention custom resource", "LogRetention sets the retention"}},

@@ -54,6 +54,10 @@ var ownedOptions = map[string]struct{ why, fix string }{
 		"leave it unset; egress is set with VpcLambdaProps.AllowedEgress"},
 	"Ipv6AllowedForDualStack": {"depends on the subnets' address families, which the construct decides",
 		"leave it unset"},
+	"LogRetention": {"is deprecated in aws-cdk-lib and would create its log-retention custom resource",
+		"set vpclambda.FunctionOptions.LogRetention (outside the embedded awslambda.FunctionOptions), or give LogGroup"},
+	"LogRemovalPolicy": {"is deprecated in aws-cdk-lib",
+		"set vpclambda.FunctionOptions.LogRemovalPolicy (outside the embedded awslambda.FunctionOptions), or give LogGroup"},
 	"LogRetentionRole": {"configures aws-cdk's log-retention custom resource, which the construct never creates (it owns the function's log group)",
 		"leave it unset; LogRetention sets the retention of the construct's log group"},
 	"LogRetentionRetryOptions": {"configures aws-cdk's log-retention custom resource, which the construct never creates (it owns the function's log group)",
@@ -64,7 +68,7 @@ var ownedOptions = map[string]struct{ why, fix string }{
 // attach applies itself (not copied as they are).
 var handledOptions = map[string]bool{
 	"Architecture": true, "FunctionName": true, "MemorySize": true, "Timeout": true, "Role": true,
-	"LogGroup": true, "LogRetention": true, "LogRemovalPolicy": true, "Environment": true,
+	"LogGroup": true, "Environment": true,
 }
 
 // reservedEnvironment are the environment variables Lambda sets itself and
@@ -127,10 +131,19 @@ func checkOwnedOptions(ps *problems, prop string, o *awslambda.FunctionOptions) 
 			continue
 		}
 		value := "set"
-		if b, ok := f.Interface().(*bool); ok {
-			value = fmt.Sprint(*b)
+		switch x := f.Interface().(type) {
+		case *bool:
+			value = fmt.Sprint(*x)
+		case awslogs.RetentionDays:
+			value = string(x)
+		case awscdk.RemovalPolicy:
+			value = string(x)
 		}
-		ps.add(prop+"."+name, value, ownedOptions[name].why, ownedOptions[name].fix)
+		path := prop + "." + name
+		if name == "LogRetention" || name == "LogRemovalPolicy" {
+			path = prop + ".FunctionOptions." + name // shadowed by this package's own field
+		}
+		ps.add(path, value, ownedOptions[name].why, ownedOptions[name].fix)
 	}
 }
 

@@ -1,8 +1,10 @@
 package vpclambda
 
 import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 )
 
 // Defaults applied by NewVpcLambda and AddFunction. They are exported so
@@ -128,9 +130,11 @@ type VpcLambdaProps struct {
 // options are rejected at synth time, each with what to use instead: Vpc,
 // VpcSubnets, SecurityGroups, AllowPublicSubnet, AllowAllOutbound,
 // AllowAllIpv6Outbound, Ipv6AllowedForDualStack (VpcLambdaProps decides
-// them), and LogRetentionRole and LogRetentionRetryOptions (they configure
-// aws-cdk's log-retention custom resource, which the construct never
-// creates). The options that interact with the design are fully supported:
+// them), and the embedded LogRetention, LogRemovalPolicy, LogRetentionRole
+// and LogRetentionRetryOptions (deprecated in aws-cdk-lib: they configure
+// its log-retention custom resource, which the construct never creates;
+// this struct's own LogRetention and LogRemovalPolicy shape the log group
+// the construct creates instead). The options that interact with the design are fully supported:
 //
 //   - FunctionName: fixed at synth time (the deny statement's ARN is built
 //     from it); default: the stack name and construct id plus a hash.
@@ -140,8 +144,8 @@ type VpcLambdaProps struct {
 //     role is refused, since neither could be added to it.
 //   - LogGroup: the function logs there instead of the construct's own log
 //     group. Otherwise the construct creates /aws/lambda/FUNCTION_NAME with
-//     LogRetention (default one month) and LogRemovalPolicy (default
-//     DESTROY), without a log-retention custom resource.
+//     the LogRetention (default one month) and LogRemovalPolicy (default
+//     DESTROY) of this struct, without a log-retention custom resource.
 //   - Environment: Lambda's reserved variable names (AWS_REGION, ...) and
 //     invalid names are rejected; the whole set must fit Lambda's 4 KB.
 //   - MemorySize (default 128, 128 to 10240 MB) and Timeout (default 30 s,
@@ -171,4 +175,20 @@ type FunctionOptions struct {
 	//
 	// Default: "bootstrap" (ignored by OS-only runtimes, required by others).
 	Handler *string
+
+	// LogRetention of the log group the construct creates for the function
+	// (/aws/lambda/FUNCTION_NAME), without aws-cdk's log-retention custom
+	// resource. Not with LogGroup. (The embedded, deprecated
+	// awslambda.FunctionOptions.LogRetention is rejected: it would create
+	// that custom resource.)
+	//
+	// Default: awslogs.RetentionDays_ONE_MONTH.
+	LogRetention awslogs.RetentionDays
+
+	// LogRemovalPolicy of the log group the construct creates, when the
+	// stack is deleted. Not with LogGroup.
+	//
+	// Default: awscdk.RemovalPolicy_DESTROY (deleting the stack leaves
+	// nothing behind; use RETAIN to keep the logs).
+	LogRemovalPolicy awscdk.RemovalPolicy
 }
