@@ -40,23 +40,41 @@ const DenyPolicyName = "DenyNetworkInterfaceApisFromFunctionCode"
 // the function, their route tables and network ACLs. All fields are the
 // CloudFormation resources themselves, so nothing is hidden.
 type Network struct {
-	Vpc                awsec2.CfnVPC
-	Cidr               string
-	AvailabilityZones  []*string
-	InternetGateway    awsec2.CfnInternetGateway
-	GatewayAttachment  awsec2.CfnVPCGatewayAttachment
-	PublicSubnets      []awsec2.CfnSubnet // one per NAT gateway, in the first AZs
-	PrivateSubnets     []awsec2.CfnSubnet // one per AZ
-	PublicRouteTable   awsec2.CfnRouteTable
-	PublicDefaultRoute awsec2.CfnRoute // 0.0.0.0/0 -> internet gateway
+	// Vpc is the VPC (AWS::EC2::VPC) with DNS support and hostnames on.
+	Vpc awsec2.CfnVPC
+	// Cidr is the VPC's IPv4 block, e.g. "10.0.0.0/16".
+	Cidr string
+	// AvailabilityZones are the AZs of the private subnets, in order (a
+	// token per AZ for an environment-agnostic stack).
+	AvailabilityZones []*string
+	// InternetGateway is the VPC's internet gateway.
+	InternetGateway awsec2.CfnInternetGateway
+	// GatewayAttachment attaches InternetGateway to Vpc.
+	GatewayAttachment awsec2.CfnVPCGatewayAttachment
+	// PublicSubnets has one subnet per NAT gateway, in the first AZs.
+	PublicSubnets []awsec2.CfnSubnet
+	// PrivateSubnets has one subnet per AZ: the function's subnets.
+	PrivateSubnets []awsec2.CfnSubnet
+	// PublicRouteTable is shared by the public subnets.
+	PublicRouteTable awsec2.CfnRouteTable
+	// PublicDefaultRoute is 0.0.0.0/0 -> internet gateway.
+	PublicDefaultRoute awsec2.CfnRoute
 	// PrivateRouteTables has one table per NAT gateway; private subnet i is
 	// associated with table i mod len(PrivateRouteTables).
-	PrivateRouteTables   []awsec2.CfnRouteTable
-	PrivateDefaultRoutes []awsec2.CfnRoute // 0.0.0.0/0 -> NAT gateway i
-	NatGateways          []awsec2.CfnNatGateway
-	ElasticIps           []awsec2.CfnEIP // ElasticIps[i] belongs to NatGateways[i]
-	PublicNetworkAcl     awsec2.CfnNetworkAcl
-	PrivateNetworkAcl    awsec2.CfnNetworkAcl
+	PrivateRouteTables []awsec2.CfnRouteTable
+	// PrivateDefaultRoutes[i] is 0.0.0.0/0 -> NatGateways[i] in
+	// PrivateRouteTables[i].
+	PrivateDefaultRoutes []awsec2.CfnRoute
+	// NatGateways are the public NAT gateways, NatGateways[i] in
+	// PublicSubnets[i].
+	NatGateways []awsec2.CfnNatGateway
+	// ElasticIps[i] is the Elastic IP of NatGateways[i].
+	ElasticIps []awsec2.CfnEIP
+	// PublicNetworkAcl is the public subnets' network ACL (PublicNaclRules).
+	PublicNetworkAcl awsec2.CfnNetworkAcl
+	// PrivateNetworkAcl is the private subnets' network ACL
+	// (PrivateNaclRules).
+	PrivateNetworkAcl awsec2.CfnNetworkAcl
 	// NetworkAclEntries maps "Public/<rule name>" and "Private/<rule name>"
 	// (see PublicNaclRules, PrivateNaclRules) to the entry.
 	NetworkAclEntries map[string]awsec2.CfnNetworkAclEntry
@@ -69,11 +87,14 @@ type Network struct {
 // AttachedFunction is one function attached to the construct's private
 // subnets and security group, with its own role and log group.
 type AttachedFunction struct {
+	// Function is the Lambda function (grant to it, add event sources...).
 	Function awslambda.Function
 	// Role carries VpcLambdaExecutionPolicy and the deny statement for
 	// this function's ARN: the construct's own role (inline policy
 	// DenyPolicyName), or FunctionOptions.Role with both added.
-	Role          awsiam.Role
+	Role awsiam.Role
+	// DenyStatement denies the ENI actions (DeniedEniActions) on "*" when
+	// lambda:SourceFunctionArn is this function's ARN.
 	DenyStatement awsiam.PolicyStatement
 	// LogGroup is the log group the construct created; nil when
 	// FunctionOptions.LogGroup gave one.
