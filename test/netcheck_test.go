@@ -95,6 +95,17 @@ func TestNetcheckPassesTheAppTemplate(t *testing.T) {
 	}
 }
 
+// aclEntryProps is a network ACL entry's properties; ports nil for all.
+func aclEntryProps(acl string, rule int, egress bool, action string, proto int, cidr string, ports []int) map[string]interface{} {
+	p := map[string]interface{}{
+		"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{acl, "Id"}}, "RuleNumber": rule, "Protocol": proto,
+		"RuleAction": action, "Egress": egress, "CidrBlock": cidr}
+	if ports != nil {
+		p["PortRange"] = map[string]interface{}{"From": ports[0], "To": ports[1]}
+	}
+	return p
+}
+
 // mutation helpers on a template's JSON.
 type tpl map[string]interface{}
 
@@ -162,7 +173,7 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 		reason  string
 	}{
 		{"private default route removed", func(m tpl) { delete(m.res(), a.privateRoute) },
-			netcheck.CheckRoute, a.privateRT, 2, "has no route for 0.0.0.0/0"},
+			netcheck.CheckRoute, a.privateRT, 2, "has no route for the internet"},
 		{"private route to the internet gateway instead of the NAT", func(m tpl) {
 			p := m.props(a.privateRoute)
 			delete(p, "NatGatewayId")
@@ -176,26 +187,27 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 		{"second private subnet on another route table", func(m tpl) {
 			m.add("OtherRouteTable", "AWS::EC2::RouteTable", map[string]interface{}{"VpcId": map[string]interface{}{"Fn::GetAtt": []interface{}{a.vpc, "VpcId"}}})
 			m.props(a.privateAssoc2)["RouteTableId"] = map[string]interface{}{"Fn::GetAtt": []interface{}{"OtherRouteTable", "RouteTableId"}}
-		}, netcheck.CheckRoute, "OtherRouteTable", 1, "route table OtherRouteTable has no route for 0.0.0.0/0"},
+		}, netcheck.CheckRoute, "OtherRouteTable", 1, "route table OtherRouteTable has no route for the internet"},
 		{"second private subnet left unassociated (main route table)", func(m tpl) { delete(m.res(), a.privateAssoc2) },
 			netcheck.CheckRoute, a.vpc + "#main-route-table", 1, "uses the VPC's main route table"},
 		{"private NACL without the ephemeral inbound rule", func(m tpl) { delete(m.res(), a.privateEphemeralTcp) },
-			netcheck.CheckNaclReplyIn, a.privateACL, 2, "ports 1024-65535 fall to the implicit deny"},
+			netcheck.CheckNaclReplyIn, a.privateACL, 2, "tcp ports 1024-65535 from the internet fall to the implicit deny"},
 		{"ephemeral rule shadowed by a lower-numbered deny", func(m tpl) {
 			m.add("ShadowDeny", "AWS::EC2::NetworkAclEntry", map[string]interface{}{
 				"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateACL, "Id"}}, "RuleNumber": 150, "Protocol": 6,
 				"RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0", "PortRange": map[string]interface{}{"From": 32768, "To": 60999}})
-		}, netcheck.CheckNaclReplyIn, "ShadowDeny", 2, "rule 150 denies"},
+		}, netcheck.CheckNaclReplyIn, "ShadowDeny", 2,
+			"tcp/32768-60999 from the internet is denied by inbound rule 150 of " + a.privateACL + "; the rest of tcp/1024-65535 from the internet is allowed by rule 200"},
 		{"public NACL blocking traffic from the private subnets", func(m tpl) {
 			m.add("BlockPrivate", "AWS::EC2::NetworkAclEntry", map[string]interface{}{
 				"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{a.publicACL, "Id"}}, "RuleNumber": 50, "Protocol": -1,
 				"RuleAction": "deny", "Egress": false, "CidrBlock": "10.0.0.0/16"})
-		}, netcheck.CheckNatNaclIn, "BlockPrivate", 2, "rule 50 denies"},
+		}, netcheck.CheckNatNaclIn, "BlockPrivate", 2, "tcp/443 from 10.0.0.0/20 is denied by inbound rule 50 of " + a.publicACL},
 		{"outbound NACL denying 443", func(m tpl) {
 			m.add("Deny443", "AWS::EC2::NetworkAclEntry", map[string]interface{}{
 				"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateACL, "Id"}}, "RuleNumber": 90, "Protocol": 6,
 				"RuleAction": "deny", "Egress": true, "CidrBlock": "0.0.0.0/0", "PortRange": map[string]interface{}{"From": 443, "To": 443}})
-		}, netcheck.CheckNaclOut, "Deny443", 2, "rule 90 denies tcp/443"},
+		}, netcheck.CheckNaclOut, "Deny443", 2, "tcp/443 to the internet is denied by outbound rule 90 of " + a.privateACL},
 		{"security group with no egress", func(m tpl) {
 			// What CDK writes for allowAllOutbound: false without rules.
 			m.props(a.sg)["SecurityGroupEgress"] = []interface{}{map[string]interface{}{
@@ -211,6 +223,28 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 		}, netcheck.CheckSubnetPrivate, a.publicRoute, 1, "the subnet is public"},
 		{"blackhole: NAT gateway missing while the route names it", func(m tpl) { delete(m.res(), a.nat) },
 			netcheck.CheckRoute, a.privateRoute, 2, "blackhole"},
+		{"partial block: an outbound deny for one block of the internet", func(m tpl) {
+			m.add("DenyOneBlock", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.privateACL, 99, true, "deny", -1, "8.8.8.0/24", nil))
+		}, netcheck.CheckNaclOut, "DenyOneBlock", 2,
+			"tcp/443 to 8.8.8.0/24 is denied by outbound rule 99 of " + a.privateACL + "; the rest of tcp/443 to the internet is allowed by rule 100"},
+		{"partial block: a deny for half of the address space", func(m tpl) {
+			m.add("DenyLowHalf", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.publicACL, 99, true, "deny", 6, "0.0.0.0/1", []int{443, 443}))
+		}, netcheck.CheckNatNaclOut, "DenyLowHalf", 2,
+			"tcp/443 to the internet within 0.0.0.0/1 is denied by outbound rule 99 of " + a.publicACL + "; the rest of tcp/443 to the internet is allowed by rule 100"},
+		{"partial block: replies on part of the ephemeral ports fall to the implicit deny", func(m tpl) {
+			m.props(a.privateEphemeralTcp)["PortRange"] = map[string]interface{}{"From": 32768, "To": 65535}
+		}, netcheck.CheckNaclReplyIn, a.privateACL, 2,
+			"tcp ports 1024-32767 from the internet fall to the implicit deny (no inbound rule matches); the rest of tcp/1024-65535 from the internet is allowed by rule 200"},
+		{"partial block: a more specific route sends part of the internet to the internet gateway", func(m tpl) {
+			m.add("SpecificRoute", "AWS::EC2::Route", map[string]interface{}{
+				"RouteTableId":         map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateRT, "RouteTableId"}},
+				"DestinationCidrBlock": "52.0.0.0/8", "GatewayId": map[string]interface{}{"Ref": a.igw}})
+		}, netcheck.CheckSubnetPrivate, "SpecificRoute", 2, "sends 52.0.0.0/8 via route 52.0.0.0/8 to internet gateway"},
+		{"security group allowing only part of the internet", func(m tpl) {
+			m.props(a.sg)["SecurityGroupEgress"] = []interface{}{map[string]interface{}{
+				"CidrIp": "128.0.0.0/1", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}}
+		}, netcheck.CheckSecurityGroup, a.sg, 0,
+			"no egress rule of the function's security group(s) allows tcp/443 to the internet outside 128.0.0.0/1; the rest of the destination is allowed by rule tcp/443 to 128.0.0.0/1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
