@@ -347,7 +347,7 @@ func checkSecurityGroups(f *Facts, fn *Function, dest Destination) (Check, strin
 	}
 	if denied.IsEmpty() {
 		return Check{Name: CheckSecurityGroup, Status: Pass, Resource: allowed[0].Group,
-			Reason: fmt.Sprintf("egress %s allowed by %s (stateful: replies are allowed back)", n.packets(dest.Protocol, space, "to"), strings.Join(by, "; "))},
+				Reason: fmt.Sprintf("egress %s allowed by %s (stateful: replies are allowed back)", n.packets(dest.Protocol, space, "to"), strings.Join(by, "; "))},
 			"security group: " + strings.Join(by, "; ")
 	}
 	var hints []netip.Prefix
@@ -363,8 +363,8 @@ func checkSecurityGroups(f *Facts, fn *Function, dest Destination) (Check, strin
 		reason += fmt.Sprintf("; the rest of the destination is allowed by %s", strings.Join(by, "; "))
 	}
 	return Check{Name: CheckSecurityGroup, Status: Fail, Resource: strings.Join(fn.SecurityGroups, ","),
-		Reason: reason,
-		Fix:    fmt.Sprintf("add an egress rule for %s/%s to %s, or allow all outbound traffic", protoName(dest.Protocol), denied.Ports(), n.cidrs(denied.Addrs()))},
+			Reason: reason,
+			Fix:    fmt.Sprintf("add an egress rule for %s/%s to %s, or allow all outbound traffic", protoName(dest.Protocol), denied.Ports(), n.cidrs(denied.Addrs()))},
 		"security group blocks " + n.packets(dest.Protocol, denied, "to", hints...)
 }
 
