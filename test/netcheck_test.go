@@ -3,6 +3,7 @@ package test
 import (
 	"bytes"
 	"encoding/json"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,6 +15,12 @@ import (
 
 // analyze runs the checker on a template held as JSON.
 func analyze(t *testing.T, tpl map[string]interface{}, name string) *netcheck.Report {
+	t.Helper()
+	return analyzeDest(t, tpl, name, netcheck.DefaultDestination)
+}
+
+// analyzeDest runs the checker for one destination.
+func analyzeDest(t *testing.T, tpl map[string]interface{}, name string, dest netcheck.Destination) *netcheck.Report {
 	t.Helper()
 	data, err := json.Marshal(tpl)
 	if err != nil {
@@ -27,7 +34,7 @@ func analyze(t *testing.T, tpl map[string]interface{}, name string) *netcheck.Re
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := netcheck.Analyze(facts, netcheck.DefaultDestination, "")
+	r, err := netcheck.Analyze(facts, dest, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,6 +298,84 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 	}
 }
 
+// findCheck returns the first check of the report with that name and
+// status, on any subnet or function-wide.
+func findCheck(r *netcheck.Report, name string, st netcheck.Status) *netcheck.Check {
+	for _, fr := range r.Functions {
+		all := append([]netcheck.Check{}, fr.Checks...)
+		for _, s := range fr.Subnets {
+			all = append(all, s.Checks...)
+		}
+		for i := range all {
+			if all[i].Name == name && all[i].Status == st {
+				return &all[i]
+			}
+		}
+	}
+	return nil
+}
+
+// Rules are decided per packet: a deny that touches no packet of the
+// destination does not block it, and allows that together cover it pass.
+func TestNetcheckExactPasses(t *testing.T) {
+	f := get(t, "app")
+	a := ids(t, f)
+	var outboundAll string
+	for _, e := range f.resources("AWS::EC2::NetworkAclEntry") {
+		p := f.props(e)
+		if ref(p["NetworkAclId"]) == a.privateACL && p["Egress"] == true {
+			outboundAll = e
+		}
+	}
+	cases := []struct {
+		name   string
+		change func(m tpl)
+		check  string
+		reason string
+	}{
+		{"a block-list deny below the allow-all rule, for a block not on the internet", func(m tpl) {
+			m.add("DenyBenchmarking", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.privateACL, 99, true, "deny", -1, "198.18.0.0/15", nil))
+		}, netcheck.CheckNaclOut, "tcp/443 to the internet allowed by outbound rule 100"},
+		{"an allow split over two halves of the address space", func(m tpl) {
+			delete(m.res(), outboundAll)
+			m.add("AllowLowHalf", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.privateACL, 100, true, "allow", -1, "0.0.0.0/1", nil))
+			m.add("AllowHighHalf", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.privateACL, 110, true, "allow", 6, "128.0.0.0/1", []int{0, 65535}))
+		}, netcheck.CheckNaclOut, "tcp/443 to the internet allowed by outbound rules 100, 110"},
+		{"egress split over two security groups", func(m tpl) {
+			m.props(a.sg)["SecurityGroupEgress"] = []interface{}{map[string]interface{}{"CidrIp": "0.0.0.0/1", "IpProtocol": "-1"}}
+			m.add("SecondGroup", "AWS::EC2::SecurityGroup", map[string]interface{}{"GroupDescription": "second", "VpcId": m.props(a.sg)["VpcId"],
+				"SecurityGroupEgress": []interface{}{map[string]interface{}{"CidrIp": "128.0.0.0/1", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}}})
+			vc := m.props(a.fn)["VpcConfig"].(map[string]interface{})
+			vc["SecurityGroupIds"] = append(vc["SecurityGroupIds"].([]interface{}), map[string]interface{}{"Fn::GetAtt": []interface{}{"SecondGroup", "GroupId"}})
+		}, netcheck.CheckSecurityGroup, "allowed by rule all traffic to 0.0.0.0/1 of " + a.sg + "; rule tcp/443 to 128.0.0.0/1 of SecondGroup"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := tpl(clone(t, f))
+			c.change(m)
+			r := analyze(t, m, c.name)
+			var b bytes.Buffer
+			r.WriteText(&b)
+			if !r.Reachable {
+				t.Fatalf("must pass:\n%s", b.String())
+			}
+			if ch := findCheck(r, c.check, netcheck.Pass); ch == nil || !strings.Contains(ch.Reason, c.reason) {
+				t.Errorf("want PASS %s %q:\n%s", c.check, c.reason, b.String())
+			}
+		})
+	}
+	// The block-list deny does block a destination inside its block.
+	m := tpl(clone(t, f))
+	cases[0].change(m)
+	r := analyzeDest(t, m, "benchmarking address", netcheck.Destination{Prefix: netip.MustParsePrefix("198.18.7.7/32"), Protocol: 6, Port: 443})
+	if ch := findCheck(r, netcheck.CheckNaclOut, netcheck.Fail); r.Reachable || ch == nil || ch.Resource != "DenyBenchmarking" ||
+		!strings.Contains(ch.Reason, "tcp/443 to 198.18.7.7/32 is denied by outbound rule 99 of "+a.privateACL) {
+		var b bytes.Buffer
+		r.WriteText(&b)
+		t.Errorf("198.18.7.7 must be blocked by rule 99:\n%s", b.String())
+	}
+}
+
 func TestNetcheckWarnings(t *testing.T) {
 	f := get(t, "app")
 	a := ids(t, f)
@@ -351,6 +436,15 @@ func TestNetcheckCLI(t *testing.T) {
 		{"no function", []string{write("nofn.json", noFnJSON)}, 2, "no VPC-attached Lambda function"},
 		{"unknown function", []string{"--function", "Nope", f.File}, 2, `no VPC-attached Lambda function "Nope"`},
 		{"bad flag value", []string{"--port", "70000", f.File}, 2, "--port 70000"},
+		{"port range", []string{"--port", "1024-2048", f.File}, 0, "destination the internet tcp/1024-2048"},
+		{"reversed port range", []string{"--port", "2048-1024", f.File}, 2, "--port 2048-1024"},
+		{"address", []string{"--dest", "8.8.8.8", f.File}, 0, "destination 8.8.8.8/32 tcp/443"},
+		{"prefix with host bits", []string{"--dest", "10.0.0.5/8", f.File}, 2, "did you mean 10.0.0.0/8"},
+		{"not an address", []string{"--dest", "example.com", f.File}, 2, `--dest "example.com"`},
+		{"IPv6 internet without IPv6 routes", []string{"--dest", "internet6", f.File}, 1, "has no route for the IPv6 internet"},
+		{"IPv6 address", []string{"--dest", "2606:4700::1111", f.File}, 1, "has no route for 2606:4700::1111/128"},
+		{"dot", []string{"--format", "dot", f.File}, 0, "digraph netcheck {"},
+		{"bad format", []string{"--format", "xml", f.File}, 2, `--format "xml"`},
 		{"no argument", nil, 2, "usage: netcheck"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
