@@ -49,6 +49,9 @@ func (g *dotGraph) node(kind, id string) string {
 		if s := g.f.Subnets[id]; s != nil {
 			n.label += "\n" + s.Cidr.String()
 			n.az, n.vpc = s.AZ, s.VpcID
+			if acl := naclOf(g.f, s); acl != nil {
+				n.label += "\nnetwork ACL " + acl.ID
+			}
 		}
 	case KindRouteTable:
 		n.label = "route table " + id
@@ -65,6 +68,9 @@ func (g *dotGraph) node(kind, id string) string {
 			if s := g.f.Subnets[nat.SubnetID]; s != nil {
 				n.label += " " + s.Cidr.String()
 				n.az, n.vpc = s.AZ, s.VpcID
+				if acl := naclOf(g.f, s); acl != nil {
+					n.label += "\nnetwork ACL " + acl.ID
+				}
 			}
 		}
 	case KindInternetGateway:
@@ -125,7 +131,7 @@ func (g *dotGraph) write(w io.Writer, r *Report) {
 	src := filepath.Base(r.Source)
 	fmt.Fprintln(w, "// netcheck --format dot: the network and the paths of the report")
 	fmt.Fprintln(w, "digraph netcheck {")
-	fmt.Fprintf(w, "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, newrank=true, nodesep=0.3, ranksep=0.6, label=%s];\n",
+	fmt.Fprintf(w, "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=12, labelloc=t, newrank=true, nodesep=0.5, ranksep=0.7, label=%s];\n",
 		quote(fmt.Sprintf("%s\n%s\nedges: green passes, red blocks, orange not known", src, r.Summary())))
 	fmt.Fprintln(w, "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=10];")
 	fmt.Fprintln(w, "  edge [fontname=\"Helvetica\", fontsize=9, penwidth=2];")

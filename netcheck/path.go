@@ -32,6 +32,16 @@ func (p *subnetPath) hop(h Hop) { p.sr.Hops = append(p.sr.Hops, h) }
 // namer for parts of the destination.
 func (p *subnetPath) namer() namer { return namer{whole: p.dest.Addrs(), label: p.dest.Label()} }
 
+// natNamer names parts of what the route table sends to one NAT gateway:
+// the destination, or when other routes take some of it, "the internet
+// via NAT gateway X".
+func (p *subnetPath) natNamer(nat string, addrs AddrSet) namer {
+	if addrs.Equal(p.dest.Addrs()) {
+		return p.namer()
+	}
+	return namer{whole: addrs, label: p.dest.Label() + " via NAT gateway " + nat}
+}
+
 // analyzeSubnet follows the path from one subnet; it returns the NAT
 // gateways the path uses.
 func analyzeSubnet(f *Facts, sid string, dest Destination) (SubnetResult, []string) {
@@ -158,7 +168,7 @@ func (p *subnetPath) subnetRoutes(rt *RouteTable, note string) []natGroup {
 // routeWhat names the part a route carries: the whole destination by the
 // route's own block when they agree, else "part via route".
 func routeWhat(part string, r *Route, whole bool) string {
-	if whole && part == r.Destination.String() {
+	if part == r.Destination.String() {
 		return part
 	}
 	return fmt.Sprintf("%s via route %s", part, r.Destination)
@@ -249,7 +259,7 @@ func routeLabel(rt *RouteTable, target string) string {
 // natRoutes checks that the NAT gateway's subnet sends every part of addrs
 // to an internet gateway; it returns those gateways (nil when it fails).
 func (p *subnetPath) natRoutes(nat *NatGateway, ns *Subnet, addrs AddrSet) []string {
-	n := p.namer()
+	n := p.natNamer(nat.ID, addrs)
 	nrt, nnote := routeTableOf(p.f, ns)
 	if nrt == nil {
 		p.add(Check{Name: CheckNatSubnetPublic, Status: Fail, Resource: ns.ID,
@@ -317,7 +327,7 @@ func (p *subnetPath) internetGateway(nat *NatGateway, ns *Subnet, id string) {
 // stateless, so the reply (to an ephemeral port) needs its own rules.
 func (p *subnetPath) nacls(nat *NatGateway, ns *Subnet, addrs AddrSet) {
 	fnAcl, natAcl := naclOf(p.f, p.s), naclOf(p.f, ns)
-	n := p.namer()
+	n := p.natNamer(nat.ID, addrs)
 	sub := namer{whole: PrefixSet(p.s.Cidr), label: p.s.Cidr.String()}
 	proto, ports := p.dest.Protocol, p.dest.Ports()
 	eph := PortRange(EphemeralFrom, EphemeralTo)
@@ -340,6 +350,7 @@ func (p *subnetPath) nacls(nat *NatGateway, ns *Subnet, addrs AddrSet) {
 	}
 	var labels [2][]string
 	st := [2]Status{Pass, Pass}
+	shortNames := []string{"out", "reply in", "in", "out", "reply in", "reply out"}
 	for i, s := range steps {
 		c, short := naclCheck(s.name, s.acl, s.egress, s.n, Box(s.peers, s.ports), proto, s.what)
 		p.add(c)
@@ -347,7 +358,7 @@ func (p *subnetPath) nacls(nat *NatGateway, ns *Subnet, addrs AddrSet) {
 		if i >= 2 {
 			side = 1 // the NAT gateway's
 		}
-		labels[side] = append(labels[side], short)
+		labels[side] = append(labels[side], shortNames[i]+" "+short)
 		st[side] = worst(st[side], c.Status)
 	}
 	// The function's subnet's ACL on the hop out of it, the NAT's on the
@@ -355,22 +366,28 @@ func (p *subnetPath) nacls(nat *NatGateway, ns *Subnet, addrs AddrSet) {
 	for i := range p.sr.Hops {
 		h := &p.sr.Hops[i]
 		if h.From == p.s.ID {
-			h.Label = aclLabel(fnAcl, labels[0])
+			h.Label = aclLabel(labels[0])
 			h.Status = worst(h.Status, st[0])
 		}
 		if h.To == nat.ID && h.FromKind == KindRouteTable {
-			h.Label = strings.TrimSpace(h.Label + "\n" + aclLabel(natAcl, labels[1]))
+			h.Label = strings.TrimSpace(h.Label + "\nNAT subnet " + aclLabel(labels[1]))
 			h.Status = worst(h.Status, st[1])
 		}
 	}
 }
 
-func aclLabel(acl *NetworkAcl, parts []string) string {
-	id := "network ACL"
-	if acl != nil {
-		id = acl.ID
+// aclLabel is a network ACL's verdicts for the picture: "ACL out 100,
+// reply in 200" (the ACL itself is named on its subnet).
+func aclLabel(parts []string) string {
+	per := 2 // the NAT subnet's four verdicts on two lines
+	if len(parts) <= 2 {
+		per = 1
 	}
-	return id + ": " + strings.Join(parts, ", ")
+	var lines []string
+	for i := 0; i < len(parts); i += per {
+		lines = append(lines, strings.Join(parts[i:min(i+per, len(parts))], ", "))
+	}
+	return "ACL " + strings.Join(lines, ",\n")
 }
 
 // worst of two verdicts: FAIL, then UNKNOWN, then PASS.
@@ -385,17 +402,18 @@ func worst(a, b Status) Status {
 // naclCheck evaluates one direction of a network ACL over space (the
 // peers' addresses with the packets' destination ports) and names exactly
 // which part each deny decides. It also returns a short label for the
-// picture ("out 100", "in 200", "in 150 DENIES").
+// picture: the deciding rules ("100", "150 DENIES", "* DENIES" for the
+// implicit deny).
 func naclCheck(name string, acl *NetworkAcl, egress bool, n namer, space Space, proto int, what string) (Check, string) {
-	dir, short := "inbound", "in"
+	dir := "inbound"
 	if egress {
-		dir, short = "outbound", "out"
+		dir = "outbound"
 	}
 	if acl == nil {
-		return Check{Name: name, Status: Unknown, Reason: "the subnet's network ACL is not defined here"}, short + " ?"
+		return Check{Name: name, Status: Unknown, Reason: "the subnet's network ACL is not defined here"}, "?"
 	}
 	if acl.Default && len(acl.Entries) == 0 {
-		return Check{Name: name, Status: Pass, Resource: acl.ID, Reason: "the VPC's default network ACL allows all traffic"}, short + " default"
+		return Check{Name: name, Status: Pass, Resource: acl.ID, Reason: "the VPC's default network ACL allows all traffic"}, "default"
 	}
 	pieces := EvalNacl(acl, egress, proto, space)
 	var allowed, denied []AclPiece
@@ -410,7 +428,7 @@ func naclCheck(name string, acl *NetworkAcl, egress bool, n namer, space Space, 
 	if len(denied) == 0 {
 		rules := ruleNumbers(allowed)
 		return Check{Name: name, Status: Pass, Resource: acl.ID,
-			Reason: fmt.Sprintf("%s allowed by %s %s %s", all, dir, plural(len(strings.Split(rules, ", ")), "rule", "rules"), rules)}, short + " " + rules
+			Reason: fmt.Sprintf("%s allowed by %s %s %s", all, dir, plural(len(strings.Split(rules, ", ")), "rule", "rules"), rules)}, rules
 	}
 	var clauses []string
 	resource, fix := acl.ID, ""
@@ -447,7 +465,7 @@ func naclCheck(name string, acl *NetworkAcl, egress bool, n namer, space Space, 
 			denyRules = append(denyRules, "*")
 		}
 	}
-	return Check{Name: name, Status: Fail, Resource: resource, Reason: reason, Fix: fix}, short + " " + strings.Join(uniqStrings(denyRules), ",") + " DENY"
+	return Check{Name: name, Status: Fail, Resource: resource, Reason: reason, Fix: fix}, strings.Join(uniqStrings(denyRules), ",") + " DENIES"
 }
 
 // packetsPorts writes a set for the implicit deny: "tcp ports 1024-65535
