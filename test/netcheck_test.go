@@ -246,7 +246,7 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 			m.add("SpecificRoute", "AWS::EC2::Route", map[string]interface{}{
 				"RouteTableId":         map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateRT, "RouteTableId"}},
 				"DestinationCidrBlock": "52.0.0.0/8", "GatewayId": map[string]interface{}{"Ref": a.igw}})
-		}, netcheck.CheckSubnetPrivate, "SpecificRoute", 2, "sends 52.0.0.0/8 via route 52.0.0.0/8 to internet gateway"},
+		}, netcheck.CheckSubnetPrivate, "SpecificRoute", 2, "the subnet is public for part of the destination: route table " + a.privateRT + " sends 52.0.0.0/8 to internet gateway " + a.igw},
 		{"security group allowing only part of the internet", func(m tpl) {
 			m.props(a.sg)["SecurityGroupEgress"] = []interface{}{map[string]interface{}{
 				"CidrIp": "128.0.0.0/1", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}}
