@@ -165,30 +165,46 @@ func (n namer) addrs(a AddrSet, hints ...netip.Prefix) string {
 			valid = append(valid, h.Masked())
 		}
 	}
-	// A part one rule or route names: that block, or the whole within it.
-	for _, h := range valid {
+	// A part one rule or route names: that block, or the whole within it;
+	// or that less the parts more specific blocks take; or the whole less
+	// every block (what the rules leave over).
+	name := func(h netip.Prefix) string {
 		hs := PrefixSet(h)
-		if !a.Equal(n.whole.Intersect(hs)) {
-			continue
-		}
-		if n.whole.Covers(hs) {
+		switch {
+		case hs.Covers(n.whole):
+			return n.label
+		case n.whole.Covers(hs):
 			return h.String()
 		}
 		return fmt.Sprintf("%s within %s", n.label, h)
 	}
-	// What the rules or routes leave over: the whole outside their blocks.
-	if len(valid) > 0 && !n.whole.IsEmpty() && n.label != "" {
-		var out []netip.Prefix
-		rest := n.whole
-		for _, h := range valid {
-			if !rest.Intersect(PrefixSet(h)).IsEmpty() {
-				rest = rest.Subtract(PrefixSet(h))
-				out = append(out, h)
+	outside := func(base AddrSet, others []netip.Prefix) (AddrSet, []netip.Prefix) {
+		var used []netip.Prefix
+		for _, o := range others {
+			if !base.Intersect(PrefixSet(o)).IsEmpty() {
+				base = base.Subtract(PrefixSet(o))
+				used = append(used, o)
 			}
 		}
-		if len(out) > 0 && a.Equal(rest) {
-			return fmt.Sprintf("%s outside %s", n.label, strings.Join(prefixStrings(out), ", "))
+		return base, used
+	}
+	for _, h := range valid {
+		base := n.whole.Intersect(PrefixSet(h))
+		if a.Equal(base) {
+			return name(h)
 		}
+		var specific []netip.Prefix
+		for _, o := range valid {
+			if o.Bits() > h.Bits() {
+				specific = append(specific, o)
+			}
+		}
+		if rest, used := outside(base, specific); len(used) > 0 && a.Equal(rest) {
+			return fmt.Sprintf("%s outside %s", name(h), strings.Join(prefixStrings(used), ", "))
+		}
+	}
+	if rest, used := outside(n.whole, valid); len(used) > 0 && a.Equal(rest) && n.label != "" {
+		return fmt.Sprintf("%s outside %s", n.label, strings.Join(prefixStrings(used), ", "))
 	}
 	return listPrefixes(a.Prefixes())
 }

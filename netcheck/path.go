@@ -174,13 +174,13 @@ func routeWhat(part string, r *Route, whole bool) string {
 	return fmt.Sprintf("%s via route %s", part, r.Destination)
 }
 
-// hintsOf are the blocks that name a route's part: its own destination,
-// or for the unrouted part every route's.
+// hintsOf are the blocks that name a route's part: its own destination
+// first, then every route's (the more specific ones take parts of it).
 func hintsOf(r *Route, routes []Route) []netip.Prefix {
-	if r != nil {
-		return []netip.Prefix{r.Destination}
-	}
 	var out []netip.Prefix
+	if r != nil {
+		out = append(out, r.Destination)
+	}
 	for _, x := range routes {
 		out = append(out, x.Destination)
 	}

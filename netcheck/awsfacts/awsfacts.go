@@ -103,6 +103,8 @@ func (c *Clients) Load(ctx context.Context, source string, functions []string) (
 			SubnetIDs:      append([]string{}, out.VpcConfig.SubnetIds...),
 			SecurityGroups: append([]string{}, out.VpcConfig.SecurityGroupIds...),
 			Role:           roleName(aws.ToString(out.Role)),
+			State:          string(out.State),
+			StateReason:    aws.ToString(out.StateReason),
 		}
 		arns[aws.ToString(out.FunctionArn)] = fn.ID
 		f.Functions = append(f.Functions, fn)
@@ -149,7 +151,7 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 	if err != nil || len(vpcs.Vpcs) == 0 {
 		return fmt.Errorf("reading VPC %s: %v", vpcID, err)
 	}
-	v := &netcheck.Vpc{ID: vpcID, Cidr: parsePrefix(aws.ToString(vpcs.Vpcs[0].CidrBlock))}
+	v := &netcheck.Vpc{ID: vpcID, Cidr: parsePrefix(aws.ToString(vpcs.Vpcs[0].CidrBlock)), InstanceTenancy: string(vpcs.Vpcs[0].InstanceTenancy)}
 	f.Vpcs[vpcID] = v
 
 	subnets, err := c.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filter})
@@ -202,9 +204,12 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		for _, r := range t.Routes {
 			dst := aws.ToString(r.DestinationCidrBlock)
 			if dst == "" {
-				continue // IPv6 and prefix-list routes do not carry IPv4 internet traffic
+				dst = aws.ToString(r.DestinationIpv6CidrBlock)
 			}
-			route := netcheck.Route{ID: rt.ID + ":" + dst, Destination: parsePrefix(dst)}
+			if dst == "" {
+				continue // a prefix-list route: its blocks are not read here
+			}
+			route := netcheck.Route{ID: rt.ID + ":" + dst, Destination: parsePrefix(dst), State: string(r.State)}
 			switch gw := aws.ToString(r.GatewayId); {
 			case aws.ToString(r.NatGatewayId) != "":
 				route.Kind, route.Target = netcheck.TargetNatGateway, aws.ToString(r.NatGatewayId)
@@ -222,7 +227,8 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 				route.Kind, route.Target = netcheck.TargetInstance, aws.ToString(r.InstanceId)
 			default:
 				route.Kind, route.Target = netcheck.TargetOther, firstNonEmpty(gw, aws.ToString(r.TransitGatewayId),
-					aws.ToString(r.VpcPeeringConnectionId), aws.ToString(r.CarrierGatewayId), aws.ToString(r.LocalGatewayId))
+					aws.ToString(r.VpcPeeringConnectionId), aws.ToString(r.CarrierGatewayId), aws.ToString(r.LocalGatewayId),
+					aws.ToString(r.EgressOnlyInternetGatewayId), aws.ToString(r.CoreNetworkArn))
 			}
 			if r.State == ec2types.RouteStateBlackhole {
 				route.Kind = netcheck.TargetMissing
@@ -283,7 +289,7 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		for _, e := range a.Entries {
 			cidr := aws.ToString(e.CidrBlock)
 			if cidr == "" {
-				continue // IPv6 entries do not match IPv4 traffic
+				cidr = aws.ToString(e.Ipv6CidrBlock)
 			}
 			entry := netcheck.NaclEntry{
 				ID:         fmt.Sprintf("%s/%s/%d", acl.ID, direction(aws.ToBool(e.Egress)), aws.ToInt32(e.RuleNumber)),
@@ -291,8 +297,8 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 				Allow: e.RuleAction == ec2types.RuleActionAllow, Protocol: netcheck.ProtocolNumber(aws.ToString(e.Protocol)),
 				Cidr: parsePrefix(cidr), FromPort: 0, ToPort: 65535,
 			}
-			if entry.RuleNumber == 32767 {
-				continue // the final deny: the analysis adds it
+			if entry.RuleNumber >= 32767 {
+				continue // the final denies (IPv4 32767, IPv6 32768): the analysis adds them
 			}
 			if e.PortRange != nil {
 				entry.FromPort, entry.ToPort = int(aws.ToInt32(e.PortRange.From)), int(aws.ToInt32(e.PortRange.To))
@@ -328,6 +334,10 @@ func (c *Clients) loadSecurityGroups(ctx context.Context, f *netcheck.Facts, ids
 			for j, r := range p.IpRanges {
 				sg.Egress = append(sg.Egress, netcheck.SgRule{ID: fmt.Sprintf("%s/egress[%d.%d]", sg.ID, i, j),
 					Protocol: proto, Cidr: parsePrefix(aws.ToString(r.CidrIp)), FromPort: from, ToPort: to})
+			}
+			for j, r := range p.Ipv6Ranges {
+				sg.Egress = append(sg.Egress, netcheck.SgRule{ID: fmt.Sprintf("%s/egress[%d.v6.%d]", sg.ID, i, j),
+					Protocol: proto, Cidr: parsePrefix(aws.ToString(r.CidrIpv6)), FromPort: from, ToPort: to})
 			}
 		}
 		f.SecurityGroups[sg.ID] = sg
