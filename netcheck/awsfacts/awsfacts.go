@@ -163,6 +163,20 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		f.Subnets[id] = &netcheck.Subnet{ID: id, VpcID: vpcID, AZ: aws.ToString(s.AvailabilityZone), Cidr: parsePrefix(aws.ToString(s.CidrBlock))}
 	}
 
+	if err := c.loadNatGateways(ctx, f, vpcID, filter); err != nil {
+		return err
+	}
+	igwIDs, err := c.loadRouteTables(ctx, f, v, filter)
+	if err != nil {
+		return err
+	}
+	if err := c.loadInternetGateways(ctx, f, vpcID, igwIDs); err != nil {
+		return err
+	}
+	return c.loadNetworkAcls(ctx, f, v, filter)
+}
+
+func (c *Clients) loadNatGateways(ctx context.Context, f *netcheck.Facts, vpcID string, filter []ec2types.Filter) error {
 	nats, err := c.EC2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: filter})
 	if err != nil {
 		return fmt.Errorf("reading the NAT gateways of VPC %s: %w", vpcID, err)
@@ -182,10 +196,16 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		}
 		f.NatGateways[id] = nat
 	}
+	return nil
+}
 
+// loadRouteTables reads the VPC's route tables; it returns the internet
+// gateways their routes name.
+func (c *Clients) loadRouteTables(ctx context.Context, f *netcheck.Facts, v *netcheck.Vpc, filter []ec2types.Filter) (map[string]bool, error) {
+	vpcID := v.ID
 	tables, err := c.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: filter})
 	if err != nil {
-		return fmt.Errorf("reading the route tables of VPC %s: %w", vpcID, err)
+		return nil, fmt.Errorf("reading the route tables of VPC %s: %w", vpcID, err)
 	}
 	igwIDs := map[string]bool{}
 	for _, t := range tables.RouteTables {
@@ -240,7 +260,10 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		}
 		f.RouteTables[rt.ID] = rt
 	}
+	return igwIDs, nil
+}
 
+func (c *Clients) loadInternetGateways(ctx context.Context, f *netcheck.Facts, vpcID string, igwIDs map[string]bool) error {
 	attached, err := c.EC2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{
 		Filters: []ec2types.Filter{{Name: aws.String("attachment.vpc-id"), Values: []string{vpcID}}}})
 	if err != nil {
@@ -276,7 +299,11 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 			}
 		}
 	}
+	return nil
+}
 
+func (c *Clients) loadNetworkAcls(ctx context.Context, f *netcheck.Facts, v *netcheck.Vpc, filter []ec2types.Filter) error {
+	vpcID := v.ID
 	acls, err := c.EC2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: filter})
 	if err != nil {
 		return fmt.Errorf("reading the network ACLs of VPC %s: %w", vpcID, err)
