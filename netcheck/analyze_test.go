@@ -163,3 +163,52 @@ func TestDotStableAndColoured(t *testing.T) {
 		}
 	}
 }
+
+// IPv6: the route is chosen by longest prefix, an egress-only gateway is
+// not followed yet (UNKNOWN, exit 2), no route at all is a failure.
+func TestIPv6Destinations(t *testing.T) {
+	f := deployedFacts()
+	dest := Destination{Internet: IPv6, Protocol: 6, Port: 443}
+	r, err := Analyze(f, dest, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := checkOf(r, CheckRoute); r.Reachable || c == nil || c.Status != Fail || c.Reason != "route table rtb-private has no route for the IPv6 internet" {
+		t.Errorf("no IPv6 route:\n%s", reportText(r))
+	}
+	rt := f.RouteTables["rtb-private"]
+	rt.Routes = append(rt.Routes, Route{ID: "rtb-private:::/0", Destination: netip.MustParsePrefix("::/0"), Kind: TargetOther, Target: "eigw-1"})
+	r, _ = Analyze(f, dest, "")
+	if c := checkOf(r, CheckRoute); r.Reachable || !r.Unknown || c == nil || c.Status != Unknown || !strings.Contains(c.Reason, "does not follow IPv6 paths yet") {
+		t.Errorf("egress-only gateway:\n%s", reportText(r))
+	}
+}
+
+// IPv6 network ACL entries and security group rules come from templates
+// too, and are evaluated like IPv4 ones.
+func TestTemplateIPv6Rules(t *testing.T) {
+	tpl := `{"Resources": {
+	  "Acl": {"Type": "AWS::EC2::NetworkAcl", "Properties": {"VpcId": "vpc"}},
+	  "Deny6": {"Type": "AWS::EC2::NetworkAclEntry", "Properties": {"NetworkAclId": {"Ref": "Acl"}, "RuleNumber": 90, "Protocol": -1,
+	    "RuleAction": "deny", "Egress": true, "Ipv6CidrBlock": "2600::/12"}},
+	  "Allow6": {"Type": "AWS::EC2::NetworkAclEntry", "Properties": {"NetworkAclId": {"Ref": "Acl"}, "RuleNumber": 100, "Protocol": 6,
+	    "RuleAction": "allow", "Egress": true, "Ipv6CidrBlock": "::/0", "PortRange": {"From": 443, "To": 443}}},
+	  "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "x", "SecurityGroupEgress": [
+	    {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIpv6": "::/0"}]}}}}`
+	parsed, err := ParseTemplate([]byte(tpl), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := FromTemplate(parsed, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := namer{whole: Internet6(), label: "the IPv6 internet"}
+	c, _ := naclCheck(CheckNaclOut, f.NetworkAcls["Acl"], true, n, Box(Internet6(), PortRange(443, 443)), 6, "out")
+	if c.Status != Fail || c.Resource != "Deny6" || c.Reason != "out: tcp/443 to 2600::/12 is denied by outbound rule 90 of Acl; the rest of tcp/443 to the IPv6 internet is allowed by rule 100" {
+		t.Errorf("IPv6 entries: %+v", c)
+	}
+	if _, denied := EvalSecurityGroups([]*SecurityGroup{f.SecurityGroups["Sg"]}, 6, Box(Internet6(), PortRange(443, 443))); !denied.IsEmpty() {
+		t.Errorf("the CidrIpv6 rule must allow tcp/443 to the IPv6 internet, denied %s", denied)
+	}
+}
