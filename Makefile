@@ -82,7 +82,7 @@ diagram: synth graphviz
 
 # Graphviz (dot) from Debian when it is missing.
 graphviz:
-	@command -v dot >/dev/null || { apt-get update && apt-get install -y --no-install-recommends graphviz; }
+	@command -v dot >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends graphviz; }
 
 # Deploy to a local AWS emulator (moto 5.2.1 with the patches in
 # test/emulator): start it, bootstrap, cdk deploy, print the outputs and the

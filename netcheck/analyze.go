@@ -201,9 +201,12 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
 		}
 		for _, c := range sr.Checks {
 			if c.Name == CheckSubnetPrivate && c.Status == Fail {
-				fr.Warnings = append(fr.Warnings, Check{Name: CheckPublicSubnet, Status: Warn, Resource: sid,
-					Reason: "the function is attached to a public subnet: its network interfaces have no public IP, so nothing reaches the internet from there",
-					Fix:    "attach the function only to private subnets that route 0.0.0.0/0 to a NAT gateway"})
+				reason := "the function is attached to a public subnet: its network interfaces have no public IP, so nothing reaches the internet from there"
+				if strings.HasPrefix(c.Reason, partlyPublic) {
+					reason = "the function is attached to a subnet that routes part of the destination to an internet gateway: its network interfaces have no public IP, so that part is unreachable from there"
+				}
+				fr.Warnings = append(fr.Warnings, Check{Name: CheckPublicSubnet, Status: Warn, Resource: sid, Reason: reason,
+					Fix: "attach the function only to private subnets that route 0.0.0.0/0 to a NAT gateway"})
 				break
 			}
 		}

@@ -12,6 +12,10 @@ import (
 	"strings"
 )
 
+// partlyPublic starts the reason of a subnet that routes only part of the
+// destination to an internet gateway.
+const partlyPublic = "the subnet is public for part of the destination"
+
 // subnetPath collects the checks and hops of one subnet's path.
 type subnetPath struct {
 	f    *Facts
@@ -135,7 +139,7 @@ func (p *subnetPath) subnetRoutes(rt *RouteTable, note string) []natGroup {
 			public = true
 			reason := fmt.Sprintf("the subnet is public: route table %s sends %s to internet gateway %s%s, and a Lambda network interface has no public IP", rt.ID, routeWhat(part, r, whole), r.Target, note)
 			if !whole {
-				reason = fmt.Sprintf("the subnet is public for part of the destination: route table %s sends %s to internet gateway %s (a more specific route than the rest takes)%s, and a Lambda network interface has no public IP, so that part is unreachable", rt.ID, routeWhat(part, r, whole), r.Target, note)
+				reason = fmt.Sprintf(partlyPublic+": route table %s sends %s to internet gateway %s (a more specific route than the rest takes)%s, and a Lambda network interface has no public IP, so that part is unreachable", rt.ID, routeWhat(part, r, whole), r.Target, note)
 			}
 			checks = append(checks, Check{Name: CheckSubnetPrivate, Status: Fail, Resource: routeID(r, rt), Reason: reason,
 				Fix: "route the function's subnets to a NAT gateway, or attach the function to private subnets"})
