@@ -112,8 +112,12 @@ func addToGroup(groups []natGroup, dev *natDevice, addrs AddrSet) []natGroup {
 // routesOf is a route table's routes with the VPC's implicit local route.
 func routesOf(f *Facts, rt *RouteTable) []Route {
 	routes := append([]Route{}, rt.Routes...)
-	if v := f.Vpcs[rt.VpcID]; v != nil && v.Cidr.IsValid() {
-		routes = append(routes, Route{Destination: v.Cidr, Kind: TargetLocal, Target: "local"})
+	if v := f.Vpcs[rt.VpcID]; v != nil {
+		for _, c := range append([]netip.Prefix{v.Cidr}, v.Ipv6Cidrs...) {
+			if c.IsValid() {
+				routes = append(routes, Route{Destination: c, Kind: TargetLocal, Target: "local"})
+			}
+		}
 	}
 	return routes
 }
@@ -139,7 +143,7 @@ func (p *subnetPath) subnetRoutes(rt *RouteTable, note string) []natGroup {
 		case r == nil:
 			checks = append(checks, Check{Name: CheckRoute, Status: Fail, Resource: rt.ID,
 				Reason: fmt.Sprintf("route table %s has no route for %s%s", rt.ID, part, note),
-				Fix:    fmt.Sprintf("add a route %s -> NAT gateway to %s, or associate the subnet with the private route table", n.cidrs(pc.Addrs), rt.ID)})
+				Fix:    fmt.Sprintf("add a route %s -> %s to %s, or associate the subnet with the private route table", n.cidrs(pc.Addrs), wayOut(pc.Addrs), rt.ID)})
 			p.hop(Hop{From: p.s.ID, FromKind: KindSubnet, To: rt.ID, ToKind: KindRouteTable, Label: "", Status: Fail})
 			p.hop(Hop{From: rt.ID, FromKind: KindRouteTable, Label: "no route", Status: Fail})
 		case r.Kind == TargetLocal:
@@ -582,4 +586,13 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// wayOut names the target a missing route should have: a NAT gateway for
+// IPv4, an egress-only internet gateway for IPv6.
+func wayOut(a AddrSet) string {
+	if a.Intersect(PrefixSet(ipv4All)).IsEmpty() {
+		return "egress-only internet gateway"
+	}
+	return "NAT gateway"
 }

@@ -315,6 +315,14 @@ func (p *subnetPath) serviceEndpoint(rt *RouteTable, routes []Route, note string
 		}
 	}
 	if r == nil {
+		if ep := p.vpcEndpointFor(svc); ep != nil {
+			p.add(Check{Name: CheckGatewayEndpoint, Status: Fail, Resource: ep.ID,
+				Reason: fmt.Sprintf("the VPC has gateway endpoint %s for %s, but not on route table %s%s: this subnet's traffic to %s goes through its other routes (the NAT device, with its per-GB charge) instead, and policies that require the endpoint (aws:sourceVpce) deny it", ep.ID, svc, rt.ID, note, svc),
+				Fix:    fmt.Sprintf("add route table %s to the endpoint's RouteTableIds", rt.ID)})
+			p.hop(Hop{From: p.s.ID, FromKind: KindSubnet, To: rt.ID, ToKind: KindRouteTable, Status: Fail})
+			p.hop(Hop{From: rt.ID, FromKind: KindRouteTable, Label: "no route to endpoint " + ep.ID, Status: Fail})
+			return true
+		}
 		p.add(Check{Name: CheckGatewayEndpoint, Status: Warn, Resource: rt.ID,
 			Reason: fmt.Sprintf("route table %s has no gateway endpoint route for %s%s: traffic to %s follows its other routes (the default route, through the NAT device, which charges per GB)", rt.ID, svc, note, svc),
 			Fix:    fmt.Sprintf("add a gateway endpoint for %s on this route table (free)", svc)})
@@ -388,4 +396,16 @@ func checkFunctionIpv6(f *Facts, fn *Function, dest Destination) (checks, warnin
 			Fix:    "set VpcConfig.Ipv6AllowedForDualStack to true to use the subnets' IPv6 path"})
 	}
 	return checks, warnings
+}
+
+// vpcEndpointFor is a gateway endpoint for the service in the subnet's
+// VPC, nil when there is none.
+func (p *subnetPath) vpcEndpointFor(svc string) *VpcEndpoint {
+	for _, id := range sortedKeys(p.f.VpcEndpoints) {
+		ep := p.f.VpcEndpoints[id]
+		if ep.Service == svc && strings.EqualFold(ep.Type, "Gateway") && (ep.VpcID == "" || ep.VpcID == p.s.VpcID) {
+			return ep
+		}
+	}
+	return nil
 }
