@@ -348,7 +348,7 @@ func (p *subnetPath) serviceEndpoint(rt *RouteTable, routes []Route, note string
 		if o.Destination.IsValid() && o.Kind != TargetLocal && o.Destination.Bits() > 0 && !PrefixSet(o.Destination).Intersect(Internet4()).IsEmpty() {
 			p.add(Check{Name: CheckRoute, Status: Unknown, Resource: routeID(&o, rt),
 				Reason: fmt.Sprintf("route %s -> %s %s may be more specific than some of %s's prefix-list blocks and take that part of its traffic: the blocks are not known here", o.Destination, o.Kind, o.Target, svc),
-				Fix:    fmt.Sprintf("compare it with the prefix list's blocks (aws ec2 get-managed-prefix-list-entries), or remove it")})
+				Fix:    "compare it with the prefix list's blocks (aws ec2 get-managed-prefix-list-entries), or remove it"})
 		}
 	}
 	p.hop(Hop{From: rt.ID, FromKind: KindRouteTable, To: r.Target, ToKind: KindVpcEndpoint, Label: svc + " prefix list", Status: c.Status})
