@@ -300,3 +300,20 @@ func TestNetcheckCLIWaysOut(t *testing.T) {
 		})
 	}
 }
+
+// The service's addresses are not known from a template: a CIDR route
+// beside the endpoint's route may take part of them, and netcheck says it
+// cannot tell (UNKNOWN, exit status 2), naming the route.
+func TestNetcheckServiceWithSpecificRoute(t *testing.T) {
+	f := get(t, "app")
+	a := ids(t, f)
+	m := tpl(clone(t, f))
+	m.add("SpecificRoute", "AWS::EC2::Route", map[string]interface{}{
+		"RouteTableId":         map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateRT, "RouteTableId"}},
+		"DestinationCidrBlock": "52.0.0.0/8", "NatGatewayId": map[string]interface{}{"Ref": a.nat}})
+	r := analyzeDest(t, m, "specific route", toS3)
+	c := findCheck(r, netcheck.CheckRoute, netcheck.Unknown)
+	if r.Reachable || !r.Unknown || len(r.Failures()) != 0 || c == nil || c.Resource != "SpecificRoute" || !strings.Contains(c.Reason, "may be more specific than some of s3's prefix-list blocks") {
+		t.Errorf("want UNKNOWN route SpecificRoute:\n%s", reportOf(r))
+	}
+}
