@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -30,9 +31,11 @@ var DeniedEniActions = []string{
 	"ec2:UnassignPrivateIpAddresses",
 }
 
-// DenyPolicyName is the name of the role's inline policy holding the deny
-// statement.
-const DenyPolicyName = "DenyNetworkInterfaceApisFromFunctionCode"
+// DenyPolicyDescription is the description of the customer managed policy
+// that holds the deny statement, attached to the function's role. (A
+// managed policy rather than an inline one: the compliance packs' rule
+// IAMNoInlinePolicy.)
+const DenyPolicyDescription = "Denies the EC2 network interface APIs to the code of one Lambda function (the Lambda service keeps them)"
 
 // Network is the reference network built by the construct: one VPC, an
 // internet gateway, public subnets with NAT gateways, private subnets for
@@ -69,11 +72,13 @@ type Network struct {
 // subnets and security group, with its own role and log group.
 type AttachedFunction struct {
 	Function awslambda.Function
-	// Role carries VpcLambdaExecutionPolicy and, inline, the deny
-	// statement for this function's ARN.
+	// Role carries VpcLambdaExecutionPolicy and DenyPolicy.
 	Role          awsiam.Role
 	DenyStatement awsiam.PolicyStatement
-	LogGroup      awslogs.LogGroup
+	// DenyPolicy is the customer managed policy holding DenyStatement,
+	// attached to Role; the function is created after it.
+	DenyPolicy awsiam.ManagedPolicy
+	LogGroup   awslogs.LogGroup
 	// FunctionName is the function's physical name, fixed at synth time.
 	FunctionName string
 }
@@ -110,6 +115,14 @@ type VpcLambda struct {
 	// Functions lists every function, Function first, then those added by
 	// AddFunction.
 	Functions []*AttachedFunction
+	// FlowLog is the VPC's flow log; nil for an existing VPC or when
+	// VpcLambdaProps.FlowLog disables it.
+	FlowLog *FlowLog
+	// Alarms are the NAT gateways' alarms; nil for an existing VPC or when
+	// VpcLambdaProps.Alarms disables them.
+	Alarms *NatAlarms
+	// LogEncryptionKey is VpcLambdaProps.LogEncryptionKey (nil for none).
+	LogEncryptionKey awskms.IKey
 }
 
 // NewVpcLambda validates props and builds the construct. When props are
@@ -140,6 +153,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 	} else {
 		ep = planExisting(ps, stack, props)
 	}
+	flowLog, alarms := planFlowLog(ps, props), planAlarms(ps, props)
 	path := *scope.Node().Path() + "/" + id
 	fp := planFunction(ps, "Function", props.Function, defaultFunctionName(stack, path+"/Function", id))
 	if props.AllowedEgress != nil {
@@ -160,9 +174,16 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 		return nil, ps.err()
 	}
 
-	v := &VpcLambda{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	v := &VpcLambda{Construct: constructs.NewConstruct(scope, jsii.String(id)), LogEncryptionKey: props.LogEncryptionKey}
 	if np != nil {
 		v.buildNetwork(np)
+		v.networkSuppressions()
+		if flowLog {
+			v.buildFlowLog(props.FlowLog, props.LogEncryptionKey)
+		}
+		if alarms {
+			v.buildAlarms(props.Alarms)
+		}
 	} else {
 		v.Vpc = ep.vpc
 		v.PrivateSubnets = ep.subnets
@@ -249,11 +270,11 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		ManagedPolicies: &[]awsiam.IManagedPolicy{
 			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)),
 		},
-		InlinePolicies: &map[string]awsiam.PolicyDocument{
-			DenyPolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-				Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
-			}),
-		},
+	})
+	af.DenyPolicy = awsiam.NewManagedPolicy(scope, jsii.String("DenyEniPolicy"), &awsiam.ManagedPolicyProps{
+		Description: jsii.String(DenyPolicyDescription),
+		Statements:  &[]awsiam.PolicyStatement{af.DenyStatement},
+		Roles:       &[]awsiam.IRole{af.Role},
 	})
 	roleCfn := af.Role.Node().DefaultChild().(awsiam.CfnRole)
 	roleCfn.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
@@ -276,7 +297,9 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		LogGroupName:  jsii.String("/aws/lambda/" + fp.name),
 		Retention:     retention,
 		RemovalPolicy: removal,
+		EncryptionKey: v.LogEncryptionKey,
 	})
+	suppressUnencryptedLogGroup(af.LogGroup, v.LogEncryptionKey)
 
 	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
 		FunctionName:   jsii.String(fp.name),
@@ -295,6 +318,8 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		SecurityGroups: &[]awsec2.ISecurityGroup{v.SecurityGroup},
 	})
 	fnCfn := af.Function.Node().DefaultChild().(awslambda.CfnFunction)
+	// The deny is in force before the function first runs.
+	fnCfn.AddResourceDependency(af.DenyPolicy.Node().DefaultChild().(awscdk.CfnResource), jsii.String("the deny must be attached before the function runs"))
 
 	// Creation order: the function is created only once its route to the
 	// internet is complete, so its first invocation already has internet.
