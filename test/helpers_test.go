@@ -17,8 +17,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
 	"github.com/vpclambda/vpclambda/internal/synthenv"
@@ -92,6 +92,9 @@ type fixture struct {
 	err      error  // why it could not be synthesized
 }
 
+// hardenedGuardrails is the guardrail policy of the hardened variant.
+var hardenedGuardrails *vpclambda.Guardrails
+
 // fixtures are written once by prepareFixtures, before the tests run.
 var fixtures = map[string]*fixture{}
 
@@ -99,8 +102,6 @@ var fixtures = map[string]*fixture{}
 // runs on. Each builds its stack in a new app.
 var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error){
 	"app": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
-		// cdk-nag's findings land in the cloud assembly; TestCdkNag reads them.
-		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(true)}), nil)
 		s, err := stacks.NewStack(app, stacks.DefaultStackName, nil)
 		if err != nil {
 			return nil, nil, err
@@ -117,11 +118,30 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 	"existingVpc": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		stack := awscdk.NewStack(app, jsii.String("ExistingVpc"), nil)
 		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1)})
+		suppressEmbeddersVpc(vpc)
 		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
 			Vpc:      vpc,
 			Function: &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())},
 		})
 		return stack, vl, err
+	},
+	// Every compliance option at once: a customer managed key for the log
+	// groups, an encrypted TLS-only topic for the alarms, the guardrail
+	// policy.
+	"hardened": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		stack := awscdk.NewStack(app, jsii.String("Hardened"), nil)
+		key := vpclambda.NewLogEncryptionKey(stack, "LogKey", awscdk.RemovalPolicy_DESTROY)
+		topic := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{MasterKey: key, EnforceSSL: jsii.Bool(true)})
+		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
+			Function:         &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())},
+			LogEncryptionKey: key,
+			Alarms:           &vpclambda.AlarmProps{Topic: topic},
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		hardenedGuardrails = vl.NewGuardrails(stack, "Guardrails")
+		return stack, vl, nil
 	},
 	"severalFunctions": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		stack, vl, err := constructVariant(&vpclambda.VpcLambdaProps{})(app)
@@ -186,6 +206,12 @@ func prepareFixtures(done func(int)) {
 		outdir := filepath.Join(outRoot(), name)
 		f.err = vpclambda.CatchJsii(func() {
 			app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+			// Every cdk-nag pack checks every variant (aspects run at
+			// synth); the findings land in the cloud assembly, where
+			// TestCdkNag and TestCompliancePacks read them.
+			for _, pack := range nagPacks() {
+				awscdk.Aspects_Of(app).Add(pack, nil)
+			}
 			var err error
 			f.Stack, f.VL, err = variants[name](app)
 			if err != nil {

@@ -1,0 +1,292 @@
+package test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+)
+
+func getAtt(id, attr string) map[string]interface{} {
+	return map[string]interface{}{"Fn::GetAtt": []interface{}{id, attr}}
+}
+
+// TestFlowLog: the VPC's flow log records all traffic in the custom format
+// to a log group kept as long as the function's, through a role only the
+// flow log service of this account can assume and that can write only
+// to that log group.
+func TestFlowLog(t *testing.T) {
+	for _, name := range []string{"app", "threeAzs", "natPerAz", "severalFunctions", "hardened"} {
+		t.Run(name, func(t *testing.T) {
+			f := get(t, name)
+			logs := f.resources("AWS::EC2::FlowLog")
+			if len(logs) != 1 {
+				t.Fatalf("want one flow log, got %v", logs)
+			}
+			fl := f.props(logs[0])
+			vpc := f.resources("AWS::EC2::VPC")[0]
+			if !reflect.DeepEqual(fl["ResourceId"], getAtt(vpc, "VpcId")) || fl["ResourceType"] != "VPC" || fl["TrafficType"] != "ALL" ||
+				fl["LogDestinationType"] != "cloud-watch-logs" {
+				t.Errorf("flow log must record ALL traffic of the VPC to CloudWatch Logs: %s", pretty(fl))
+			}
+			if fl["LogFormat"] != vpclambda.FlowLogFormat() {
+				t.Errorf("LogFormat = %v, want %s", fl["LogFormat"], vpclambda.FlowLogFormat())
+			}
+			for _, field := range []string{"${pkt-srcaddr}", "${pkt-dstaddr}", "${srcaddr}", "${dstaddr}", "${action}"} {
+				if !strings.Contains(vpclambda.FlowLogFormat(), field) {
+					t.Errorf("the flow log format lacks %s", field)
+				}
+			}
+			lg := ref(fl["LogDestination"])
+			if f.resource(lg)["Type"] != "AWS::Logs::LogGroup" || !reflect.DeepEqual(fl["LogDestination"], getAtt(lg, "Arn")) {
+				t.Fatalf("LogDestination must be the stack's log group: %s", pretty(fl["LogDestination"]))
+			}
+			if lp := f.props(lg); lp["RetentionInDays"] != 30.0 || f.resource(lg)["DeletionPolicy"] != "Delete" {
+				t.Errorf("flow log group: retention %v, deletion %v; want 30 days, Delete", lp["RetentionInDays"], f.resource(lg)["DeletionPolicy"])
+			}
+			role := ref(fl["DeliverLogsPermissionArn"])
+			trust := pretty(f.props(role)["AssumeRolePolicyDocument"])
+			if err := contains(trust, `"vpc-flow-logs.amazonaws.com"`, `"aws:SourceAccount"`, `":vpc-flow-log/*"`); err != nil || strings.Count(trust, `"Service"`) != 1 {
+				t.Errorf("flow log role trust: %v\n%s", err, trust)
+			}
+			if f.props(role)["Policies"] != nil || f.props(role)["ManagedPolicyArns"] != nil {
+				t.Errorf("flow log role must carry only its own managed policy: %s", pretty(f.props(role)))
+			}
+			var attached []string
+			for _, mp := range f.resources("AWS::IAM::ManagedPolicy") {
+				if roles, _ := f.props(mp)["Roles"].([]interface{}); len(roles) == 1 && ref(roles[0]) == role {
+					attached = append(attached, mp)
+				}
+			}
+			if len(attached) != 1 {
+				t.Fatalf("want one policy on the flow log role, got %v", attached)
+			}
+			want := map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{map[string]interface{}{
+				"Sid": "WriteFlowLogRecords", "Effect": "Allow",
+				"Action":   []interface{}{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+				"Resource": getAtt(lg, "Arn"),
+			}}}
+			if got := f.props(attached[0])["PolicyDocument"]; !reflect.DeepEqual(got, want) {
+				t.Errorf("flow log permission:\n got %s\nwant %s", pretty(got), pretty(want))
+			}
+			if !f.dependsOn(logs[0])[attached[0]] {
+				t.Errorf("the flow log must be created after its permission %s", attached[0])
+			}
+		})
+	}
+	t.Run("existingVpc", func(t *testing.T) {
+		if got := get(t, "existingVpc").resources("AWS::EC2::FlowLog"); len(got) != 0 {
+			t.Errorf("the construct must not add a flow log to an existing VPC: %v", got)
+		}
+	})
+}
+
+// TestFlowLogOptions: to S3, and off.
+func TestFlowLogOptions(t *testing.T) {
+	synth := func(mod func(stack awscdk.Stack, p *vpclambda.VpcLambdaProps)) (tpl assertions.Template, vl *vpclambda.VpcLambda) {
+		must(t, func() {
+			app := awscdk.NewApp(nil)
+			stack := awscdk.NewStack(app, jsii.String("S"), nil)
+			p := &vpclambda.VpcLambdaProps{Function: fn()}
+			mod(stack, p)
+			var err error
+			if vl, err = vpclambda.NewVpcLambda(stack, "VpcLambda", p); err != nil {
+				t.Fatal(err)
+			}
+			tpl = assertions.Template_FromStack(stack, nil)
+		})
+		return tpl, vl
+	}
+	tpl, vl := synth(func(stack awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.FlowLog = &vpclambda.FlowLogProps{Bucket: awss3.Bucket_FromBucketName(stack, jsii.String("Logs"), jsii.String("my-flow-logs"))}
+	})
+	must(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::EC2::FlowLog"), map[string]interface{}{
+			"LogDestinationType": "s3", "TrafficType": "ALL", "LogFormat": vpclambda.FlowLogFormat(),
+			"LogDestination":           map[string]interface{}{"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":s3:::my-flow-logs"}}},
+			"DeliverLogsPermissionArn": assertions.Match_Absent(),
+		})
+		tpl.ResourceCountIs(jsii.String("AWS::Logs::LogGroup"), jsii.Number(1)) // the function's only
+		tpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(1))
+	})
+	if vl.FlowLog == nil || vl.FlowLog.LogGroup != nil || vl.FlowLog.Role != nil {
+		t.Errorf("an S3 flow log exposes only the flow log: %+v", vl.FlowLog)
+	}
+	tpl, vl = synth(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.FlowLog = &vpclambda.FlowLogProps{Disabled: true}
+		p.Alarms = &vpclambda.AlarmProps{Disabled: true}
+	})
+	must(t, func() {
+		tpl.ResourceCountIs(jsii.String("AWS::EC2::FlowLog"), jsii.Number(0))
+		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(0))
+		tpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(1))
+	})
+	if vl.FlowLog != nil || vl.Alarms != nil {
+		t.Error("disabled flow log and alarms must be nil on the construct")
+	}
+}
+
+// TestNatAlarms: two alarms per NAT gateway with AWS's recommended
+// thresholds, actions only with a topic.
+func TestNatAlarms(t *testing.T) {
+	for _, name := range []string{"app", "natPerAz", "hardened"} {
+		t.Run(name, func(t *testing.T) {
+			f := get(t, name)
+			nats := f.resources("AWS::EC2::NatGateway")
+			alarms := f.resources("AWS::CloudWatch::Alarm")
+			if len(alarms) != 2*len(nats) || len(f.VL.Alarms.All) != len(alarms) ||
+				len(f.VL.Alarms.ErrorPortAllocation) != len(nats) || len(f.VL.Alarms.PacketsDropped) != len(nats) {
+				t.Fatalf("want two alarms per NAT gateway (%d), got %v", len(nats), alarms)
+			}
+			watched := map[string]int{}
+			for _, a := range alarms {
+				p := f.props(a)
+				if p["ComparisonOperator"] != "GreaterThanThreshold" || p["TreatMissingData"] != "notBreaching" {
+					t.Errorf("%s: %s", a, pretty(p))
+				}
+				switch {
+				case p["MetricName"] == "ErrorPortAllocation":
+					if p["Namespace"] != "AWS/NATGateway" || p["Statistic"] != "Sum" || p["Period"] != 60.0 || p["Threshold"] != 0.0 ||
+						p["EvaluationPeriods"] != 15.0 || p["DatapointsToAlarm"] != 15.0 {
+						t.Errorf("%s: ErrorPortAllocation alarm: %s", a, pretty(p))
+					}
+					watched[ref(p["Dimensions"].([]interface{})[0].(map[string]interface{})["Value"])+"/ports"]++
+				case p["Metrics"] != nil:
+					ms := p["Metrics"].([]interface{})
+					if len(ms) != 4 || ms[0].(map[string]interface{})["Expression"] != "100 * drop / (fromSource + fromDestination)" ||
+						p["Threshold"] != vpclambda.PacketsDropPercent || p["EvaluationPeriods"] != 5.0 || p["DatapointsToAlarm"] != 5.0 {
+						t.Errorf("%s: dropped-packets alarm: %s", a, pretty(p))
+					}
+					for _, m := range ms[1:] {
+						st := m.(map[string]interface{})["MetricStat"].(map[string]interface{})
+						metric := st["Metric"].(map[string]interface{})
+						if metric["Namespace"] != "AWS/NATGateway" || st["Stat"] != "Sum" || st["Period"] != 60.0 {
+							t.Errorf("%s: %s", a, pretty(m))
+						}
+						watched[ref(metric["Dimensions"].([]interface{})[0].(map[string]interface{})["Value"])+"/"+metric["MetricName"].(string)]++
+					}
+				default:
+					t.Errorf("unexpected alarm %s: %s", a, pretty(p))
+				}
+				actions := p["AlarmActions"]
+				if name == "hardened" {
+					topic := f.resources("AWS::SNS::Topic")[0]
+					want := []interface{}{map[string]interface{}{"Ref": topic}}
+					if !reflect.DeepEqual(actions, want) || !reflect.DeepEqual(p["OKActions"], want) {
+						t.Errorf("%s: actions %s / %s, want the topic", a, pretty(actions), pretty(p["OKActions"]))
+					}
+				} else if actions != nil || p["OKActions"] != nil {
+					t.Errorf("%s: no topic, so no actions: %s", a, pretty(actions))
+				}
+			}
+			for _, nat := range nats {
+				for _, k := range []string{"/ports", "/PacketsDropCount", "/PacketsInFromSource", "/PacketsInFromDestination"} {
+					if watched[nat+k] != 1 {
+						t.Errorf("NAT gateway %s: %s watched %d times, want once", nat, k, watched[nat+k])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestGuardrails compares the guardrail statements with the policy they
+// must be, exactly.
+func TestGuardrails(t *testing.T) {
+	f := get(t, "hardened")
+	vpc := f.resources("AWS::EC2::VPC")[0]
+	sg := f.resources("AWS::EC2::SecurityGroup")[0]
+	var subnets []interface{}
+	for _, s := range f.resources("AWS::EC2::Subnet") {
+		if strings.Contains(s, "Private") {
+			subnets = append(subnets, getAtt(s, "SubnetId"))
+		}
+	}
+	actions := []interface{}{"lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"}
+	stmt := func(sid, effect string, cond map[string]interface{}) map[string]interface{} {
+		return map[string]interface{}{"Sid": sid, "Effect": effect, "Action": actions, "Resource": "*", "Condition": cond}
+	}
+	sgs := []interface{}{getAtt(sg, "GroupId")}
+	want := []interface{}{
+		stmt("DenyFunctionsOutsideAVpc", "Deny", map[string]interface{}{"Null": map[string]interface{}{"lambda:VpcIds": "true"}}),
+		stmt("AllowFunctionsOnlyInThisNetwork", "Allow", map[string]interface{}{
+			"StringEquals":              map[string]interface{}{"lambda:VpcIds": getAtt(vpc, "VpcId")},
+			"ForAllValues:StringEquals": map[string]interface{}{"lambda:SubnetIds": subnets, "lambda:SecurityGroupIds": sgs},
+		}),
+		stmt("DenyFunctionsInOtherVpcs", "Deny", map[string]interface{}{"StringNotEquals": map[string]interface{}{"lambda:VpcIds": getAtt(vpc, "VpcId")}}),
+		stmt("DenyFunctionsInOtherSubnets", "Deny", map[string]interface{}{"ForAnyValue:StringNotEquals": map[string]interface{}{"lambda:SubnetIds": subnets}}),
+		stmt("DenyFunctionsWithOtherSecurityGroups", "Deny", map[string]interface{}{"ForAnyValue:StringNotEquals": map[string]interface{}{"lambda:SecurityGroupIds": sgs}}),
+	}
+	// The exported statements are the policy's, in its order.
+	var sids []string
+	must(t, func() {
+		for _, st := range hardenedGuardrails.Statements() {
+			sids = append(sids, *st.Sid())
+		}
+	})
+	var wantSids []string
+	for _, w := range want {
+		wantSids = append(wantSids, w.(map[string]interface{})["Sid"].(string))
+	}
+	if !reflect.DeepEqual(sids, wantSids) {
+		t.Errorf("Statements() = %v, want %v", sids, wantSids)
+	}
+	policies := f.resources("AWS::IAM::ManagedPolicy")
+	found := false
+	for _, p := range policies {
+		doc := f.props(p)["PolicyDocument"]
+		if strings.Contains(pretty(doc), "DenyFunctionsOutsideAVpc") {
+			found = true
+			wantDoc := map[string]interface{}{"Version": "2012-10-17", "Statement": want}
+			if pretty(doc) != pretty(wantDoc) {
+				t.Errorf("guardrail policy %s:\n got %s\nwant %s", p, pretty(doc), pretty(wantDoc))
+			}
+			if f.props(p)["Roles"] != nil {
+				t.Errorf("the guardrail policy is attached by its user, not by the construct: %s", pretty(f.props(p)["Roles"]))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no guardrail policy among %v", policies)
+	}
+	if get(t, "app").JSON["Outputs"].(map[string]interface{})["GuardrailPolicyArn"] != nil {
+		t.Error("the app creates the guardrail policy only with -c guardrails=true")
+	}
+}
+
+// TestLogEncryption: with LogEncryptionKey every log group of the construct
+// uses the key, whose policy lets CloudWatch Logs of this account use it.
+func TestLogEncryption(t *testing.T) {
+	f := get(t, "hardened")
+	keys := f.resources("AWS::KMS::Key")
+	if len(keys) != 1 {
+		t.Fatalf("want one key, got %v", keys)
+	}
+	kp := f.props(keys[0])
+	if kp["EnableKeyRotation"] != true {
+		t.Error("the key must rotate")
+	}
+	if err := contains(pretty(kp["KeyPolicy"]), `"kms:EncryptionContext:aws:logs:arn"`, `"logs.`, `"kms:GenerateDataKey*"`); err != nil {
+		t.Errorf("key policy: %v\n%s", err, pretty(kp["KeyPolicy"]))
+	}
+	groups := f.resources("AWS::Logs::LogGroup")
+	if len(groups) != 2 {
+		t.Fatalf("want the function's and the flow log's log groups, got %v", groups)
+	}
+	for _, lg := range groups {
+		if !reflect.DeepEqual(f.props(lg)["KmsKeyId"], getAtt(keys[0], "Arn")) {
+			t.Errorf("%s: KmsKeyId = %v, want the key", lg, pretty(f.props(lg)["KmsKeyId"]))
+		}
+	}
+	for _, lg := range get(t, "app").resources("AWS::Logs::LogGroup") {
+		if get(t, "app").props(lg)["KmsKeyId"] != nil {
+			t.Errorf("%s: no key unless one is given", lg)
+		}
+	}
+}
