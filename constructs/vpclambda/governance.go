@@ -1,6 +1,7 @@
 package vpclambda
 
 import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -87,6 +88,11 @@ func (v *VpcLambda) NewGuardrails(scope constructs.Construct, id string) *Guardr
 	g.Policy = awsiam.NewManagedPolicy(scope, jsii.String(id), &awsiam.ManagedPolicyProps{
 		Description: jsii.String("Lambda functions only in the network of " + *v.Construct.Node().Path() + " (lambda:VpcIds, lambda:SubnetIds, lambda:SecurityGroupIds)"),
 		Statements:  &stmts,
+	})
+	addSuppressions(g.Policy.Node().DefaultChild().(awscdk.CfnResource), NagSuppression{
+		Rule:      "AwsSolutions-IAM5",
+		AppliesTo: []string{"Resource::*"},
+		Reason:    "The guardrail bounds where functions are attached, not which functions a deployer may manage: AllowOnlyThisNetwork grants lambda:CreateFunction and lambda:UpdateFunctionConfiguration on any function only with this VPC, these subnets and this security group (conditions), and the deny statements apply to every function on purpose.",
 	})
 	return g
 }
