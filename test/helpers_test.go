@@ -17,8 +17,11 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
 	"github.com/vpclambda/vpclambda/internal/synthenv"
@@ -117,7 +120,12 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 	},
 	"existingVpc": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		stack := awscdk.NewStack(app, jsii.String("ExistingVpc"), nil)
-		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1)})
+		// The existing VPC stands for one made elsewhere. Under the
+		// recommended feature flags aws-cdk's Vpc adds a Lambda-backed
+		// custom resource that empties its default security group; it is
+		// not part of what this variant tests, so it is left out here.
+		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1),
+			RestrictDefaultSecurityGroup: jsii.Bool(false)})
 		suppressEmbeddersVpc(vpc)
 		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
 			Vpc:      vpc,
@@ -126,14 +134,26 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 		return stack, vl, err
 	},
 	// Every compliance option at once: a customer managed key for the log
-	// groups, an encrypted TLS-only topic for the alarms, the guardrail
-	// policy.
+	// groups, an encrypted TLS-only topic for the alarms, reserved
+	// concurrency and a dead-letter queue, the guardrail policy.
 	"hardened": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		stack := awscdk.NewStack(app, jsii.String("Hardened"), nil)
 		key := vpclambda.NewLogEncryptionKey(stack, "LogKey", awscdk.RemovalPolicy_DESTROY)
 		topic := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{MasterKey: key, EnforceSSL: jsii.Bool(true)})
+		dlq := awssqs.NewQueue(stack, jsii.String("DeadLetters"), &awssqs.QueueProps{
+			EncryptionMasterKey: key, EnforceSSL: jsii.Bool(true), RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		})
+		cdknag.NagSuppressions_AddResourceSuppressions(dlq, &[]*cdknag.NagPackSuppression{{
+			Id:     jsii.String("AwsSolutions-SQS3"),
+			Reason: jsii.String("This queue is itself the function's dead-letter queue (Lambda's DeadLetterConfig); a dead-letter queue of a dead-letter queue would never be read."),
+		}, {
+			Id:     jsii.String("Serverless-SQSRedrivePolicy"),
+			Reason: jsii.String("This queue is itself the function's dead-letter queue (Lambda's DeadLetterConfig); a redrive policy to another queue would never be read."),
+		}}, nil)
 		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
-			Function:         &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())},
+			Function: &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionOptions: awslambda.FunctionOptions{
+				ReservedConcurrentExecutions: jsii.Number(5), DeadLetterQueue: dlq,
+			}},
 			LogEncryptionKey: key,
 			Alarms:           &vpclambda.AlarmProps{Topic: topic},
 		})
@@ -149,7 +169,7 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 			return nil, nil, err
 		}
 		for _, id := range []string{"Second", "Third"} {
-			if _, err := vl.AddFunction(id, &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), MemorySize: jsii.Number(256)}); err != nil {
+			if _, err := vl.AddFunction(id, &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionOptions: awslambda.FunctionOptions{MemorySize: jsii.Number(256)}}); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -205,7 +225,9 @@ func prepareFixtures(done func(int)) {
 		f := &fixture{Name: name}
 		outdir := filepath.Join(outRoot(), name)
 		f.err = vpclambda.CatchJsii(func() {
-			app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+			// The context users synthesize with: cdk.json's feature flags.
+			ctx := cdkJSONContext()
+			app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &ctx})
 			// Every cdk-nag pack checks every variant (aspects run at
 			// synth); the findings land in the cloud assembly, where
 			// TestCdkNag and TestCompliancePacks read them.
@@ -222,10 +244,33 @@ func prepareFixtures(done func(int)) {
 			f.File = filepath.Join(outdir, *f.Stack.TemplateFile())
 			f.Outdir = outdir
 		})
+		if f.err != nil {
+			// With the recommended flags, error annotations (cdk-nag's
+			// findings) fail the synth into a validation report: show it.
+			if report, err := os.ReadFile(filepath.Join(outdir, "validation-report.json")); err == nil {
+				f.err = fmt.Errorf("%v\n%s", f.err, report)
+			}
+		}
 		fixtures[name] = f
 		done(i + 1)
 	}
 }
+
+// cdkJSONContext is the "context" of the repository's cdk.json (the
+// feature flags the CLI passes to the app).
+var cdkJSONContext = sync.OnceValue(func() map[string]interface{} {
+	data, err := os.ReadFile(filepath.Join("..", "cdk.json"))
+	if err != nil {
+		panic(err)
+	}
+	var c struct {
+		Context map[string]interface{} `json:"context"`
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		panic(fmt.Sprintf("cdk.json: %v", err))
+	}
+	return c.Context
+})
 
 // get returns the synthesized variant, failing the test if it could not be
 // synthesized.

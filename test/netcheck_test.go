@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vpclambda/vpclambda/constructs/vpclambda"
 	"github.com/vpclambda/vpclambda/netcheck"
 )
 
@@ -108,11 +109,11 @@ func (m tpl) add(id, typ string, props map[string]interface{}) {
 
 // logical ids of the app's template, found by role rather than hard-coded.
 type appIDs struct {
-	vpc, igw, attach, nat, eip, fn, sg                 string
-	publicSubnet, privateSubnets                       []string
-	publicRT, privateRT, privateRoute, publicRoute     string
-	privateACL, publicACL                              string
-	privateEphemeralTcp, privateAssoc2, privateRTAssoc string
+	vpc, igw, attach, nat, eip, fn, sg             string
+	publicSubnet, privateSubnets                   []string
+	publicRT, privateRT, privateRoute, publicRoute string
+	privateACL, publicACL                          string
+	privateEphemeralTcp, privateAssoc2             string
 }
 
 func ids(t *testing.T, f *fixture) appIDs {
@@ -265,7 +266,7 @@ func TestNetcheckWarnings(t *testing.T) {
 	role := ref(f.props(a.fn)["Role"])
 	removed := 0
 	for _, mp := range f.resources("AWS::IAM::ManagedPolicy") {
-		if roles, _ := f.props(mp)["Roles"].([]interface{}); len(roles) == 1 && ref(roles[0]) == role {
+		if roles, _ := f.props(mp)["Roles"].([]interface{}); len(roles) == 1 && ref(roles[0]) == role && f.props(mp)["Description"] == vpclambda.DenyPolicyDescription {
 			delete(m.res(), mp)
 			removed++
 		}

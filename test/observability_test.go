@@ -69,7 +69,7 @@ func TestFlowLog(t *testing.T) {
 			}
 			want := map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{map[string]interface{}{
 				"Sid": "WriteFlowLogRecords", "Effect": "Allow",
-				"Action":   []interface{}{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+				"Action":   []interface{}{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
 				"Resource": getAtt(lg, "Arn"),
 			}}}
 			if got := f.props(attached[0])["PolicyDocument"]; !reflect.DeepEqual(got, want) {
@@ -287,6 +287,82 @@ func TestLogEncryption(t *testing.T) {
 	for _, lg := range get(t, "app").resources("AWS::Logs::LogGroup") {
 		if get(t, "app").props(lg)["KmsKeyId"] != nil {
 			t.Errorf("%s: no key unless one is given", lg)
+		}
+	}
+}
+
+// TestTracing: every function is traced (ACTIVE by default), its X-Ray
+// permission in a customer managed policy on its role, created before it.
+func TestTracing(t *testing.T) {
+	for _, name := range []string{"app", "severalFunctions", "existingVpc", "hardened"} {
+		t.Run(name, func(t *testing.T) {
+			f := get(t, name)
+			for _, fn := range f.resources("AWS::Lambda::Function") {
+				p := f.props(fn)
+				if !reflect.DeepEqual(p["TracingConfig"], map[string]interface{}{"Mode": "Active"}) {
+					t.Errorf("%s: TracingConfig = %s, want Active", fn, pretty(p["TracingConfig"]))
+				}
+				role := ref(p["Role"])
+				want := map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{map[string]interface{}{
+					"Sid": "SendTraces", "Effect": "Allow", "Action": []interface{}{"xray:PutTelemetryRecords", "xray:PutTraceSegments"}, "Resource": "*",
+				}}}
+				var found []string
+				for _, mp := range f.resources("AWS::IAM::ManagedPolicy") {
+					roles, _ := f.props(mp)["Roles"].([]interface{})
+					if len(roles) == 1 && ref(roles[0]) == role && reflect.DeepEqual(f.props(mp)["PolicyDocument"], want) {
+						found = append(found, mp)
+					}
+				}
+				if len(found) != 1 || !f.dependsOn(fn)[found[0]] {
+					t.Errorf("%s: want one tracing policy on %s that the function waits for, got %v", fn, role, found)
+				}
+			}
+			inline := f.resources("AWS::IAM::Policy")
+			if name == "hardened" {
+				// The one the embedder's dead-letter queue brings: aws-cdk's
+				// grant, scoped to the queue.
+				if len(inline) != 1 || !strings.Contains(pretty(f.props(inline[0])["PolicyDocument"]), `"sqs:SendMessage"`) {
+					t.Errorf("want only the dead-letter queue's grant inline, got %v", inline)
+				}
+			} else if len(inline) != 0 {
+				t.Errorf("want no inline policy (IAMNoInlinePolicy), got %v", inline)
+			}
+		})
+	}
+}
+
+// TestHardenedFunction: reserved concurrency and a dead-letter queue flow
+// through FunctionOptions, and the construct then suppresses nothing about
+// them: the packs find them configured.
+func TestHardenedFunction(t *testing.T) {
+	f := get(t, "hardened")
+	fn := f.resources("AWS::Lambda::Function")[0]
+	p := f.props(fn)
+	queue := f.resources("AWS::SQS::Queue")[0]
+	if p["ReservedConcurrentExecutions"] != 5.0 || !reflect.DeepEqual(p["DeadLetterConfig"], map[string]interface{}{"TargetArn": getAtt(queue, "Arn")}) {
+		t.Errorf("%s: reserved concurrency %v, dead-letter config %s", fn, p["ReservedConcurrentExecutions"], pretty(p["DeadLetterConfig"]))
+	}
+	for _, s := range vpclambda.Suppressions(f.VL.Function.Function.Node().DefaultChild().(awscdk.CfnResource)) {
+		if strings.Contains(s.Rule, "LambdaDLQ") || strings.Contains(s.Rule, "LambdaConcurrency") {
+			t.Errorf("%s is suppressed although the option is set", s.Rule)
+		}
+	}
+	for _, r := range nagReport(t, f, "NIST.800.53.R5") {
+		if (r.rule == "NIST.800.53.R5-LambdaDLQ" || r.rule == "NIST.800.53.R5-LambdaConcurrency") && r.compliance != "Compliant" {
+			t.Errorf("%s on %s: %s", r.rule, r.resource, r.compliance)
+		}
+	}
+	// The app's function: both left at their defaults, each suppression
+	// naming the option that changes it.
+	app := get(t, "app")
+	rules := map[string]string{}
+	for _, s := range vpclambda.Suppressions(app.VL.Function.Function.Node().DefaultChild().(awscdk.CfnResource)) {
+		rules[s.Rule] = s.Reason
+	}
+	for rule, option := range map[string]string{"NIST.800.53.R5-LambdaDLQ": "FunctionOptions.DeadLetterQueue", "Serverless-LambdaDLQ": "FunctionOptions.DeadLetterQueue",
+		"HIPAA.Security-LambdaConcurrency": "FunctionOptions.ReservedConcurrentExecutions"} {
+		if !strings.Contains(rules[rule], option) {
+			t.Errorf("suppression of %s must name %s: %q", rule, option, rules[rule])
 		}
 	}
 }

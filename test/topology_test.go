@@ -49,8 +49,8 @@ func TestResourceCounts(t *testing.T) {
 				"AWS::EC2::NetworkAclEntry":                      8,
 				"AWS::EC2::SubnetNetworkAclAssociation":          s.azs + s.nats,
 				"AWS::EC2::SecurityGroup":                        1,
-				"AWS::IAM::Role":                                 s.fns + 1, // and the flow log's
-				"AWS::IAM::ManagedPolicy":                        s.fns + 1, // each function's deny, the flow log's permission
+				"AWS::IAM::Role":                                 s.fns + 1,   // and the flow log's
+				"AWS::IAM::ManagedPolicy":                        2*s.fns + 1, // each function's deny and tracing permission, the flow log's permission
 				"AWS::Lambda::Function":                          s.fns,
 				"AWS::Logs::LogGroup":                            s.fns + 1,
 				"AWS::CloudWatch::Alarm":                         2 * s.nats,
@@ -397,8 +397,11 @@ func TestRoleAndDenyPolicy(t *testing.T) {
 				wantStatement := map[string]interface{}{
 					"Sid":    "DenyEniApisToFunctionCode",
 					"Effect": "Deny",
-					"Action": []interface{}{"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
-						"ec2:DetachNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"},
+					// Sorted: aws-cdk-lib orders a statement's actions under
+					// the recommended feature flags (the order has no meaning
+					// in IAM).
+					"Action": []interface{}{"ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+						"ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface", "ec2:UnassignPrivateIpAddresses"},
 					"Resource": "*",
 					"Condition": map[string]interface{}{"ArnEquals": map[string]interface{}{"lambda:SourceFunctionArn": map[string]interface{}{
 						"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":lambda:",
@@ -414,7 +417,7 @@ func TestRoleAndDenyPolicy(t *testing.T) {
 				var denies []string
 				for _, mp := range f.resources("AWS::IAM::ManagedPolicy") {
 					roles, _ := f.props(mp)["Roles"].([]interface{})
-					if len(roles) == 1 && ref(roles[0]) == role {
+					if len(roles) == 1 && ref(roles[0]) == role && strings.Contains(pretty(f.props(mp)["PolicyDocument"]), "DenyEniApisToFunctionCode") {
 						denies = append(denies, mp)
 					}
 				}

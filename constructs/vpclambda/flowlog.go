@@ -173,7 +173,7 @@ func (v *VpcLambda) buildFlowLog(fl *FlowLogProps, key awskms.IKey) {
 			Description: jsii.String("Lets the VPC flow log of " + *scope.Node().Path() + " write to its log group, and nowhere else"),
 			Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Sid:       jsii.String("WriteFlowLogRecords"),
-				Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
+				Actions:   jsii.Strings("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"),
 				Resources: jsii.Strings(*out.LogGroup.LogGroupArn()),
 			})},
 			Roles: &[]awsiam.IRole{out.Role},
