@@ -386,10 +386,6 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 			return len(o.SecurityGroups), nil
 		},
 	}
-	type check struct {
-		what  string
-		count func() (int, error)
-	}
 	var checks []check
 	for id, r := range created {
 		if f := byType[r.Type]; f != nil {
@@ -445,6 +441,49 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 			}
 			return n, nil
 		}},
+		check{"log group /aws/lambda/" + outputs["FunctionName"], func() (int, error) {
+			o, err := c.logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/" + outputs["FunctionName"])})
+			if err != nil {
+				return 0, err
+			}
+			return len(o.LogGroups), nil
+		}},
+	)
+	checks = append(checks, observabilityLeft(ctx, c, vpc, obs)...)
+	var left []string
+	for _, ch := range checks {
+		n, err := ch.count()
+		if err != nil {
+			return fmt.Errorf("checking for %s: %v", ch.what, err)
+		}
+		if n > 0 {
+			left = append(left, fmt.Sprintf("%d x %s", n, ch.what))
+		}
+	}
+	st, err := c.cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	if err == nil && len(st.Stacks) > 0 && st.Stacks[0].StackStatus != "DELETE_COMPLETE" {
+		left = append(left, "stack "+stack+" in status "+string(st.Stacks[0].StackStatus))
+	}
+	if len(left) > 0 {
+		sort.Strings(left)
+		return fmt.Errorf("left after cdk destroy:\n  %s", strings.Join(left, "\n  "))
+	}
+	return nil
+}
+
+// check counts what is left of one thing the stack created.
+type check struct {
+	what  string
+	count func() (int, error)
+}
+
+// observabilityLeft checks for the flow log, its log group, the alarms and
+// the customer managed policies of the stack.
+func observabilityLeft(ctx context.Context, c *clients, vpc string, obs *observability) []check {
+	filter := func(name string, ids ...string) []ec2types.Filter {
+		return []ec2types.Filter{{Name: aws.String(name), Values: ids}}
+	}
+	return []check{
 		check{"flow log of the stack's VPC", func() (int, error) {
 			o, err := c.ec2.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: filter("resource-id", vpc)})
 			if err != nil {
@@ -483,33 +522,7 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 			}
 			return n, nil
 		}},
-		check{"log group /aws/lambda/" + outputs["FunctionName"], func() (int, error) {
-			o, err := c.logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/" + outputs["FunctionName"])})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.LogGroups), nil
-		}},
-	)
-	var left []string
-	for _, ch := range checks {
-		n, err := ch.count()
-		if err != nil {
-			return fmt.Errorf("checking for %s: %v", ch.what, err)
-		}
-		if n > 0 {
-			left = append(left, fmt.Sprintf("%d x %s", n, ch.what))
-		}
 	}
-	st, err := c.cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
-	if err == nil && len(st.Stacks) > 0 && st.Stacks[0].StackStatus != "DELETE_COMPLETE" {
-		left = append(left, "stack "+stack+" in status "+string(st.Stacks[0].StackStatus))
-	}
-	if len(left) > 0 {
-		sort.Strings(left)
-		return fmt.Errorf("left after cdk destroy:\n  %s", strings.Join(left, "\n  "))
-	}
-	return nil
 }
 
 // existence turns a Get* error into a count: NotFound means 0.
