@@ -109,10 +109,13 @@ func (s *Stack) addOutputs() {
 	out("PrivateSubnetIds", "The function's private subnets (comma-separated)", awscdk.Fn_Join(jsii.String(","), &subnets))
 	if vl.Network != nil {
 		var ips []*string
-		for _, eip := range vl.Network.ElasticIps {
+		for i, eip := range vl.Network.ElasticIps {
 			ips = append(ips, eip.AttrPublicIp())
+			for _, more := range vl.Network.SecondaryElasticIps[i] {
+				ips = append(ips, more.AttrPublicIp())
+			}
 		}
-		out("NatPublicIps", "Elastic IP(s) of the NAT gateway(s): the address the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+		out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
 	}
 	if s.Guardrails != nil {
 		out("GuardrailPolicyArn", "Customer managed policy keeping Lambda functions in this network: attach it to the roles that deploy functions",
@@ -155,14 +158,17 @@ func HandlerEntry() (string, error) {
 
 // Context keys the app reads (`cdk synth -c key=value` or cdk.json).
 var ContextKeys = map[string]string{
-	"account":     "AWS account id of the stack's environment (default: environment-agnostic)",
-	"region":      "AWS region of the stack's environment (default: environment-agnostic)",
-	"stackName":   "stack name (default " + DefaultStackName + ")",
-	"vpcCidr":     "VpcCidr",
-	"maxAzs":      "MaxAzs",
-	"natGateways": "NatGateways",
-	"memorySize":  "Function.MemorySize",
-	"guardrails":  "true adds the guardrail policy (Lambda functions only in this network) for deployer roles (default false)",
+	"account":          "AWS account id of the stack's environment (default: environment-agnostic)",
+	"region":           "AWS region of the stack's environment (default: environment-agnostic)",
+	"stackName":        "stack name (default " + DefaultStackName + ")",
+	"vpcCidr":          "VpcCidr",
+	"maxAzs":           "MaxAzs",
+	"natGateways":      "NatGateways",
+	"memorySize":       "Function.MemorySize",
+	"natProvider":      "NatProvider: gateway (default) or instance; natGateways is then the number of instances",
+	"ipv6":             "Ipv6: true for a dual-stack VPC (default false)",
+	"gatewayEndpoints": "GatewayEndpoints: s3,dynamodb (default), s3, dynamodb or none",
+	"guardrails":       "true adds the guardrail policy (Lambda functions only in this network) for deployer roles (default false)",
 }
 
 // PropsFromContext reads the app's settings from the CDK context.
@@ -204,6 +210,32 @@ func PropsFromContext(node constructs.Node) (id string, props *StackProps, err e
 	}
 	props.Construct.MaxAzs = num("maxAzs")
 	props.Construct.NatGateways = num("natGateways")
+	if v, ok := get("natProvider"); ok {
+		switch v {
+		case "gateway":
+		case "instance":
+			props.Construct.NatProvider = vpclambda.NatInstances(&vpclambda.NatInstanceOptions{Count: props.Construct.NatGateways})
+			props.Construct.NatGateways = nil
+		default:
+			problems = append(problems, fmt.Sprintf("context natProvider = %q is not a NAT provider; fix: -c natProvider=gateway or -c natProvider=instance", v))
+		}
+	}
+	if v, ok := get("ipv6"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("context ipv6 = %q is not true or false; fix: -c ipv6=true", v))
+		}
+		props.Construct.Ipv6 = &b
+	}
+	if v, ok := get("gatewayEndpoints"); ok {
+		list := []vpclambda.GatewayEndpointService{}
+		if v != "none" {
+			for _, e := range strings.Split(v, ",") {
+				list = append(list, vpclambda.GatewayEndpointService(strings.TrimSpace(e)))
+			}
+		}
+		props.Construct.GatewayEndpoints = &list
+	}
 	props.Construct.Function = &vpclambda.FunctionOptions{FunctionOptions: awslambda.FunctionOptions{MemorySize: num("memorySize")}}
 	if s, ok := get("guardrails"); ok {
 		b, perr := strconv.ParseBool(s)

@@ -366,3 +366,34 @@ func TestHardenedFunction(t *testing.T) {
 		}
 	}
 }
+
+// TestNatInstanceAlarms: one status-check alarm per NAT instance, through
+// the same Add as the NAT gateways' alarms.
+func TestNatInstanceAlarms(t *testing.T) {
+	f := get(t, "natInstances")
+	instances := f.resources("AWS::EC2::Instance")
+	alarms := f.resources("AWS::CloudWatch::Alarm")
+	if len(instances) == 0 || len(alarms) != len(instances) || len(f.VL.Alarms.StatusCheckFailed) != len(instances) {
+		t.Fatalf("want one alarm per NAT instance %v, got %v", instances, alarms)
+	}
+	watched := map[string]bool{}
+	for _, a := range alarms {
+		p := f.props(a)
+		if p["Namespace"] != "AWS/EC2" || p["MetricName"] != "StatusCheckFailed" || p["Statistic"] != "Maximum" || p["Period"] != 60.0 ||
+			p["Threshold"] != 1.0 || p["ComparisonOperator"] != "GreaterThanOrEqualToThreshold" || p["EvaluationPeriods"] != 2.0 ||
+			p["DatapointsToAlarm"] != 2.0 || p["TreatMissingData"] != "breaching" {
+			t.Errorf("%s: %s", a, pretty(p))
+		}
+		dims := p["Dimensions"].([]interface{})
+		d := dims[0].(map[string]interface{})
+		if len(dims) != 1 || d["Name"] != "InstanceId" {
+			t.Errorf("%s: dimensions %s", a, pretty(dims))
+		}
+		watched[ref(d["Value"])] = true
+	}
+	for _, i := range instances {
+		if !watched[i] {
+			t.Errorf("NAT instance %s has no status-check alarm", i)
+		}
+	}
+}

@@ -26,11 +26,15 @@ const (
 	// transient NAT gateway problem (see the AWS Health Dashboard).
 	PacketsDropPercent = 0.01
 	PacketsDropMinutes = 5
+	// StatusCheckMinutes: a NAT instance failed its EC2 status checks
+	// (StatusCheckFailed, instance or system) in each of 2 consecutive
+	// minutes.
+	StatusCheckMinutes = 2
 )
 
 // AlarmProps configures the CloudWatch alarms on the NAT devices of a VPC
 // the construct creates: two per NAT gateway, ErrorPortAllocation and
-// dropped packets. Each alarm costs about USD 0.10 a month (standard
+// dropped packets, and one per NAT instance, its EC2 status check. Each alarm costs about USD 0.10 a month (standard
 // resolution; the dropped-packets alarm is a metric-math alarm of three
 // metrics and costs about USD 0.30).
 type AlarmProps struct {
@@ -53,6 +57,8 @@ type NatAlarms struct {
 	// Network.NatGateways[i].
 	ErrorPortAllocation []awscloudwatch.Alarm
 	PacketsDropped      []awscloudwatch.Alarm
+	// StatusCheckFailed[i] watches Network.NatInstances[i].
+	StatusCheckFailed []awscloudwatch.Alarm
 	// All lists every alarm, including those added with Add.
 	All []awscloudwatch.Alarm
 	// Topic is AlarmProps.Topic (nil when none).
@@ -61,9 +67,9 @@ type NatAlarms struct {
 	scope constructs.Construct
 }
 
-// Add creates another alarm on a NAT device with the same actions as the
-// others (and the same compliance metadata): a NAT instance's status check
-// (AWS/EC2 StatusCheckFailed) joins the NAT gateways' alarms this way.
+// Add creates another alarm with the same actions as the others (and the
+// same compliance metadata): a new kind of NAT device adds its alarms this
+// way, as the NAT instances' status checks do.
 func (a *NatAlarms) Add(id string, props *awscloudwatch.AlarmProps) awscloudwatch.Alarm {
 	alarm := awscloudwatch.NewAlarm(a.scope, jsii.String(id), props)
 	if a.Topic != nil {
@@ -125,6 +131,24 @@ func (v *VpcLambda) buildAlarms(p *AlarmProps) {
 			EvaluationPeriods:  jsii.Number(PacketsDropMinutes),
 			DatapointsToAlarm:  jsii.Number(PacketsDropMinutes),
 			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		}))
+	}
+	for i, inst := range v.Network.NatInstances {
+		a.StatusCheckFailed = append(a.StatusCheckFailed, a.Add(fmt.Sprintf("NatInstance%dStatusCheckFailed", i+1), &awscloudwatch.AlarmProps{
+			AlarmDescription: jsii.String(fmt.Sprintf("NAT instance %d of %s failed its EC2 status checks for %d minutes: the functions routed through it have no internet; "+
+				"recover or replace the instance", i+1, *v.Construct.Node().Path(), StatusCheckMinutes)),
+			Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+				Namespace:     jsii.String("AWS/EC2"),
+				MetricName:    jsii.String("StatusCheckFailed"),
+				DimensionsMap: &map[string]*string{"InstanceId": inst.Ref()},
+				Statistic:     jsii.String("Maximum"),
+				Period:        awscdk.Duration_Minutes(jsii.Number(1)),
+			}),
+			Threshold:          jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			EvaluationPeriods:  jsii.Number(StatusCheckMinutes),
+			DatapointsToAlarm:  jsii.Number(StatusCheckMinutes),
+			TreatMissingData:   awscloudwatch.TreatMissingData_BREACHING, // a stopped instance reports nothing
 		}))
 	}
 	v.Alarms = a

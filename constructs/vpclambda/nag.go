@@ -76,10 +76,51 @@ func Suppressions(r awscdk.CfnResource) []NagSuppression {
 // the network do not apply: both follow from the reference topology.
 func (v *VpcLambda) networkSuppressions() {
 	n := v.Network
-	suppress(n.PublicDefaultRoute,
-		"The public subnet holds only the NAT gateway (no instances, no public IPs on launch), and its 0.0.0.0/0 route to the internet gateway is how the NAT gateway reaches the internet: AWS's reference topology for a VPC Lambda function with internet access. The function's private subnets route to the NAT gateway, never to the internet gateway.",
-		"NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW", "HIPAA.Security-VPCNoUnrestrictedRouteToIGW", "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW")
+	routes := []awscdk.CfnResource{n.PublicDefaultRoute}
+	if n.PublicIpv6DefaultRoute != nil {
+		routes = append(routes, n.PublicIpv6DefaultRoute)
+	}
+	for _, r := range routes {
+		suppress(r,
+			"The public subnet holds only the NAT devices (no public IPs on launch), and its default route to the internet gateway is how they reach the internet (and, with IPv6, how the public subnet's own IPv6 traffic does): AWS's reference topology for a VPC Lambda function with internet access. The function's private subnets route to the NAT gateway, never to the internet gateway.",
+			"NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW", "HIPAA.Security-VPCNoUnrestrictedRouteToIGW", "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW")
+	}
+	v.natInstanceSuppressions()
 	suppress(n.Vpc,
 		"Nothing the construct creates uses the VPC's default security group: every function gets the construct's own security group, without inbound rules. Removing the default group's rules needs a Lambda-backed custom resource (Custom::VpcRestrictDefaultSG), which the construct does not use by design (no code running at deploy time); keep the default group unused, which AWS Config's vpc-default-security-group-closed rule can monitor.",
 		"NIST.800.53.R5-VPCDefaultSecurityGroupClosed", "HIPAA.Security-VPCDefaultSecurityGroupClosed", "PCI.DSS.321-VPCDefaultSecurityGroupClosed")
 }
+
+// natInstanceSuppressions records, on the NAT instances and their security
+// group, why the compliance packs' EC2 findings do not apply or are the
+// design's trade-offs.
+func (v *VpcLambda) natInstanceSuppressions() {
+	n := v.Network
+	if n.NatInstanceSecurityGroup != nil {
+		suppress(n.NatInstanceSecurityGroup,
+			"A NAT instance forwards whatever the functions send, so its security group allows all protocols, but only from the private subnets' CIDR blocks: nothing from the internet. The rule flags any all-protocol ingress rule whatever its source.",
+			"NIST.800.53.R5-EC2RestrictedCommonPorts", "HIPAA.Security-EC2RestrictedCommonPorts", "PCI.DSS.321-EC2RestrictedCommonPorts")
+	}
+	for _, inst := range n.NatInstances {
+		addSuppressions(inst,
+			NagSuppression{Rule: "NIST.800.53.R5-EC2IMDSv2Enabled", Reason: imdsReason},
+			NagSuppression{Rule: "HIPAA.Security-EC2IMDSv2Enabled", Reason: imdsReason},
+			NagSuppression{Rule: "NIST.800.53.R5-EC2InstancesInVPC", Reason: inVpcReason},
+			NagSuppression{Rule: "HIPAA.Security-EC2InstancesInVPC", Reason: inVpcReason},
+			NagSuppression{Rule: "PCI.DSS.321-EC2InstancesInVPC", Reason: inVpcReason},
+			NagSuppression{Rule: "NIST.800.53.R5-EC2InstanceProfileAttached", Reason: profileReason},
+			NagSuppression{Rule: "HIPAA.Security-EC2InstanceProfileAttached", Reason: profileReason},
+			NagSuppression{Rule: "PCI.DSS.321-EC2InstanceProfileAttached", Reason: profileReason},
+			NagSuppression{Rule: "AwsSolutions-EC28", Reason: monitoringReason},
+			NagSuppression{Rule: "HIPAA.Security-EC2InstanceDetailedMonitoringEnabled", Reason: monitoringReason},
+			NagSuppression{Rule: "AwsSolutions-EC29", Reason: "Termination protection would make CloudFormation unable to replace the NAT instance (a new image, a new instance type) or delete it with the stack; the instance keeps no state, and its status-check alarm reports a failed one."},
+		)
+	}
+}
+
+const (
+	imdsReason       = "The NAT instance requires IMDSv2 (MetadataOptions.HttpTokens = required, hop limit 1) on the instance itself; the rule only recognises IMDSv2 set through a launch template."
+	inVpcReason      = "The NAT instance is in the VPC: its primary network interface (NetworkInterfaces[0], created in a public subnet of the VPC) places it there; the rule only looks at the instance's SubnetId property."
+	profileReason    = "The NAT instance calls no AWS API (it only forwards packets with nftables), so it gets no role: least privilege. An instance profile for Systems Manager access is the embedder's choice."
+	monitoringReason = "Detailed monitoring (about USD 2 a month per instance) would cost as much as the NAT instance it watches, whose point is to be cheap; the status-check alarm uses StatusCheckFailed, which EC2 reports every minute without it."
+)
