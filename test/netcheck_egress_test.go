@@ -317,3 +317,22 @@ func TestNetcheckServiceWithSpecificRoute(t *testing.T) {
 		t.Errorf("want UNKNOWN route SpecificRoute:\n%s", reportOf(r))
 	}
 }
+
+// AWS advises routing to a NAT instance's network interface; a route to the
+// instance itself reaches the same interface (its primary one) and passes
+// the same checks.
+func TestNetcheckRouteToTheNatInstance(t *testing.T) {
+	f := get(t, "natInstances")
+	instance := one(t, f, "AWS::EC2::Instance", "")
+	m := tpl(clone(t, f))
+	for _, rt := range privateTables(t, f) {
+		id, _ := defaultRoute(t, f, rt)
+		p := m.props(id)
+		delete(p, "NetworkInterfaceId")
+		p["InstanceId"] = map[string]interface{}{"Ref": instance}
+	}
+	r := analyze(t, m, "route to the instance")
+	if !r.Reachable || r.Unknown || findCheck(r, netcheck.CheckSourceDestCheck, netcheck.Pass) == nil {
+		t.Errorf("a route to the NAT instance must pass:\n%s", reportOf(r))
+	}
+}
