@@ -69,7 +69,20 @@ func (p *subnetPath) followNatInstance(rt *RouteTable, dev *natDevice, addrs Add
 			Fix:    "set SourceDestCheck to false on the NAT instance's network interface"}
 	}
 	p.add(src)
+	before := len(p.sr.Checks)
 	p.natInstanceGroups(dev, addrs)
+	// The hop into the instance shows what stops traffic there.
+	hop := &p.sr.Hops[len(p.sr.Hops)-1]
+	hop.Status = worst(hop.Status, src.Status)
+	if src.Status != Pass {
+		hop.Label = strings.TrimSpace(hop.Label + "\nsource/dest check ON")
+	}
+	for _, x := range p.sr.Checks[before:] {
+		hop.Status = worst(hop.Status, x.Status)
+		if x.Status == Fail {
+			hop.Label = strings.TrimSpace(hop.Label + "\nNAT security group blocks (" + strings.TrimPrefix(x.Name, "nat-instance-sg-") + ")")
+		}
+	}
 	if src.Status != Pass {
 		return
 	}
