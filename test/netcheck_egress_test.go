@@ -288,6 +288,10 @@ func TestNetcheckCLIWaysOut(t *testing.T) {
 		{"app", []string{"--dest", "s3"}, 0, "destination s3's addresses tcp/443"},
 		{"app", []string{"--dest", "dynamodb"}, 0, "gateway endpoint"},
 		{"natInstances", nil, 0, "NAT instance"},
+		{"natInstances", []string{"--format", "dot"}, 0, `"route-table/VpcLambdaPrivateRouteTable184E7F918" -> "nat-instance/`},
+		{"ipv6", []string{"--format", "dot", "--dest", "internet6"}, 0, `-> "egress-only-internet-gateway/`},
+		{"ipv6", []string{"--format", "dot"}, 0, `style=dashed, label="::/0\n(netcheck --dest internet6)"`},
+		{"app", []string{"--format", "dot", "--dest", "s3"}, 0, `-> "service/s3" [color="#2e7d32"`},
 	} {
 		t.Run(fmt.Sprintf("%s %v", c.variant, c.args), func(t *testing.T) {
 			f := get(t, c.variant)
