@@ -247,6 +247,9 @@ func (p *subnetPath) followNat(rt *RouteTable, dev *natDevice, addrs AddrSet) {
 	f := p.f
 	natID := dev.id
 	nat := f.NatGateways[natID]
+	if nat != nil {
+		dev.subnet = nat.SubnetID // for the warnings, even when the gateway fails
+	}
 	var natCheck Check
 	switch {
 	case nat == nil:
@@ -271,7 +274,6 @@ func (p *subnetPath) followNat(rt *RouteTable, dev *natDevice, addrs AddrSet) {
 	if natCheck.Status != Pass {
 		return
 	}
-	dev.subnet = nat.SubnetID
 	p.natTail(dev, addrs)
 }
 

@@ -52,6 +52,9 @@ func (p *subnetPath) natInstanceDevice(r *Route) *natDevice {
 func (p *subnetPath) followNatInstance(rt *RouteTable, dev *natDevice, addrs AddrSet) {
 	c := p.natInstanceCheck(dev)
 	p.add(c)
+	if dev.eni != nil {
+		dev.subnet = dev.eni.SubnetID // for the warnings, even when the instance fails
+	}
 	routeStatus := Pass
 	for _, x := range p.sr.Checks {
 		if x.Name == CheckRoute && x.Status != Pass {
@@ -86,7 +89,6 @@ func (p *subnetPath) followNatInstance(rt *RouteTable, dev *natDevice, addrs Add
 	if src.Status != Pass {
 		return
 	}
-	dev.subnet = dev.eni.SubnetID
 	p.natTail(dev, addrs)
 }
 
