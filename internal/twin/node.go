@@ -1,0 +1,69 @@
+package twin
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+// routerAddr is the VPC router's address on every link to an interface's
+// namespace (link-local, like the VPC router's implicit next hop).
+const routerAddr = "169.254.0.1"
+
+// node is a network interface in a subnet (a function's, a NAT device's):
+// its own namespace, joined to the VPC router by a veth pair whose router
+// end is routerIf.
+type node struct {
+	ns       ns
+	routerIf string
+	addr     netip.Addr
+	subnet   string
+}
+
+// newNode creates the namespace of an interface with address addr in
+// subnet and links it to the router.
+func (t *Twin) newNode(label, subnet string, addr netip.Addr, forward bool) (*node, error) {
+	n, err := t.newNS(label, forward)
+	if err != nil {
+		return nil, err
+	}
+	rif := fmt.Sprintf("n%d", len(t.nodes))
+	if err := veth(t.router, rif, n, "v"); err != nil {
+		return nil, err
+	}
+	steps := [][]string{
+		{"addr", "add", addr.String() + "/32", "dev", "v"},
+		{"route", "add", routerAddr + "/32", "dev", "v", "scope", "link"},
+		{"route", "add", "default", "via", routerAddr, "dev", "v"},
+	}
+	for _, s := range steps {
+		if err := n.ip(s...); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.router.ip("addr", "add", routerAddr+"/32", "dev", rif); err != nil {
+		return nil, err
+	}
+	if err := t.router.ip("route", "add", addr.String()+"/32", "dev", rif); err != nil {
+		return nil, err
+	}
+	nd := &node{ns: n, routerIf: rif, addr: addr, subnet: subnet}
+	t.nodes = append(t.nodes, nd)
+	return nd, nil
+}
+
+// hostAddr allocates the next free address of a subnet: AWS reserves the
+// first four and the last, so the twin starts at base+4.
+func (t *Twin) hostAddr(subnet netip.Prefix) (netip.Addr, error) {
+	next, ok := t.nextAddr[subnet]
+	if !ok {
+		next = subnet.Masked().Addr()
+		for i := 0; i < 4; i++ {
+			next = next.Next()
+		}
+	}
+	if !subnet.Contains(next.Next()) {
+		return netip.Addr{}, fmt.Errorf("subnet %s has no free address left", subnet)
+	}
+	t.nextAddr[subnet] = next.Next()
+	return next, nil
+}
