@@ -152,17 +152,22 @@ type Probe struct {
 }
 
 // invoke runs one invocation per class of reply ports (replyPortClasses):
-// before each the function's namespace is limited to one port of the class,
-// so its connection, and the NAT gateway's translation of it, use that port.
+// before each the function's namespace is limited to a few ports of the
+// class, so its connection, and the NAT device's translation of it (which
+// keeps the port), use a port of that class.
 func (e *functionENI) invoke(ctx context.Context, classes [][2]int, slot int) []Probe {
 	var out []Probe
 	for i, c := range classes {
-		port := c[0] + 2*slot
-		if port > c[1] {
-			port = c[0]
+		// Four ports of the class (the resolver's lookups take some too),
+		// apart from other interfaces' so that two flows through one NAT
+		// device never contend for a port.
+		lo := c[0] + 4*slot
+		if lo+3 > c[1] {
+			lo = c[0]
 		}
+		hi := min(lo+3, c[1])
 		p := Probe{Ports: c}
-		if err := e.ns.sysctl(fmt.Sprintf("net.ipv4.ip_local_port_range=%d %d", port, port)); err != nil {
+		if err := e.ns.sysctl(fmt.Sprintf("net.ipv4.ip_local_port_range=%d %d", lo, hi)); err != nil {
 			p.Error = err.Error()
 			out = append(out, p)
 			continue

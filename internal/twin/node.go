@@ -17,6 +17,10 @@ type node struct {
 	routerIf string
 	addr     netip.Addr
 	subnet   string
+	// srcDstCheck is EC2's source/destination check, enforced by the
+	// router on the interface's link (a function's or NAT gateway's
+	// interface has none that matters).
+	srcDstCheck bool
 }
 
 // newNode creates the namespace of an interface with address addr in

@@ -54,6 +54,11 @@ func (t *Twin) routeTarget(r netcheck.Route, vpc *netcheck.Vpc) (string, string)
 			return fmt.Sprintf("via %s dev %s onlink", g.vpcAddr, g.routerIf), ""
 		}
 		return "blackhole", ""
+	case netcheck.TargetNetworkInterface, netcheck.TargetInstance:
+		if ni := t.natInstances[r.Target]; ni != nil {
+			return fmt.Sprintf("via %s dev %s onlink", ni.addr, ni.routerIf), ""
+		}
+		return "blackhole", ""
 	case netcheck.TargetMissing:
 		return "blackhole", ""
 	}
@@ -159,6 +164,12 @@ func (t *Twin) naclRuleset() string {
 	}
 	b.WriteString("  chain forward {\n    type filter hook forward priority 0; policy accept;\n")
 	for _, nd := range t.nodes {
+		if nd.srcDstCheck {
+			fmt.Fprintf(&b, "    iifname %q ip saddr != %s drop\n", nd.routerIf, nd.addr)
+			fmt.Fprintf(&b, "    oifname %q ip daddr != %s drop\n", nd.routerIf, nd.addr)
+		}
+	}
+	for _, nd := range t.nodes {
 		cidr := t.facts.Subnets[nd.subnet].Cidr.Masked()
 		n := chains[nd.subnet]
 		fmt.Fprintf(&b, "    iifname %q ip daddr != %s jump nacl_out_%d\n", nd.routerIf, cidr, n)
@@ -183,11 +194,30 @@ func (t *Twin) expectedNat(sn *netcheck.Subnet) (string, netip.Addr) {
 			best, route = r.Destination.Bits(), r
 		}
 	}
-	if best < 0 || route.Kind != netcheck.TargetNatGateway {
+	switch {
+	case best < 0:
+		return "", netip.Addr{}
+	case route.Kind == netcheck.TargetNatGateway:
+		if ng := t.natGateways[route.Target]; ng != nil {
+			return route.Target, ng.eip
+		}
+	case route.Kind == netcheck.TargetNetworkInterface || route.Kind == netcheck.TargetInstance:
+		if ni := t.natInstances[route.Target]; ni != nil {
+			return route.Target, ni.eip
+		}
+	default:
 		return "", netip.Addr{}
 	}
-	if ng := t.natGateways[route.Target]; ng != nil {
-		return route.Target, ng.eip
-	}
 	return route.Target, netip.Addr{}
+}
+
+// natNode is the interface of a NAT device by the id a route names.
+func (t *Twin) natNode(id string) *node {
+	if ng := t.natGateways[id]; ng != nil {
+		return ng.node
+	}
+	if ni := t.natInstances[id]; ni != nil {
+		return ni.node
+	}
+	return nil
 }

@@ -50,17 +50,19 @@ type Twin struct {
 	namespaces  []ns
 	nodes       []*node
 	natGateways map[string]*natGateway
-	igws        map[string]*internetGateway
-	enis        []*functionENI
-	publicIPs   map[netip.Addr]netip.Addr // private address -> Elastic IP
-	eips        map[string]netip.Addr     // allocation -> Elastic IP
-	nextAddr    map[netip.Prefix]netip.Addr
-	procs       []*exec.Cmd
-	closers     []io.Closer
-	etcDirs     []string
-	notes       []string
-	functionLog io.Writer
-	closeOnce   sync.Once
+	// natInstances by interface id and by instance id.
+	natInstances map[string]*natInstance
+	igws         map[string]*internetGateway
+	enis         []*functionENI
+	publicIPs    map[netip.Addr]netip.Addr // private address -> Elastic IP
+	eips         map[string]netip.Addr     // allocation -> Elastic IP
+	nextAddr     map[netip.Prefix]netip.Addr
+	procs        []*exec.Cmd
+	closers      []io.Closer
+	etcDirs      []string
+	notes        []string
+	functionLog  io.Writer
+	closeOnce    sync.Once
 }
 
 // SubnetResult is what a function answered from one subnet.
@@ -105,7 +107,7 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 	}
 	suffix := make([]byte, 3)
 	rand.Read(suffix)
-	t = &Twin{facts: facts, id: NamePrefix + hex.EncodeToString(suffix), natGateways: map[string]*natGateway{},
+	t = &Twin{facts: facts, id: NamePrefix + hex.EncodeToString(suffix), natGateways: map[string]*natGateway{}, natInstances: map[string]*natInstance{},
 		igws: map[string]*internetGateway{}, publicIPs: map[netip.Addr]netip.Addr{}, eips: map[string]netip.Addr{},
 		nextAddr: map[netip.Prefix]netip.Addr{}, functionLog: opts.FunctionLog}
 	if t.functionLog == nil {
@@ -142,6 +144,13 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 	for i, fn := range fns {
 		for _, sid := range fn.SubnetIDs {
 			if err = t.addFunctionENI(fn, sid, cfgs[i]); err != nil {
+				return t, err
+			}
+		}
+	}
+	for id, ni := range t.natInstances {
+		if id == ni.eni.ID {
+			if err = ni.rules(t, vpc); err != nil {
 				return t, err
 			}
 		}
@@ -204,7 +213,7 @@ func (t *Twin) addGateways(vpc *netcheck.Vpc) error {
 			return err
 		}
 	}
-	return nil
+	return t.addNatInstances(vpc)
 }
 
 // elasticIP is the address of an allocation: from a template the twin
@@ -252,8 +261,8 @@ func (t *Twin) Run(ctx context.Context) []SubnetResult {
 		sn := t.facts.Subnets[e.subnet]
 		nat, eip := t.expectedNat(sn)
 		acls := []*netcheck.NetworkAcl{t.naclOf(sn)}
-		if ng := t.natGateways[nat]; ng != nil {
-			acls = append(acls, t.naclOf(t.facts.Subnets[ng.subnet]))
+		if nd := t.natNode(nat); nd != nil {
+			acls = append(acls, t.naclOf(t.facts.Subnets[nd.subnet]))
 		}
 		r := SubnetResult{Function: e.fn.ID, Subnet: e.subnet, Address: e.addr.String(), Nat: nat, fn: e.fn, eni: e}
 		if eip.IsValid() {
