@@ -29,6 +29,7 @@ func TemplateConfigs(data []byte, templatePath string, build func(arch string) (
 				Architectures []string
 				Timeout       interface{}
 				Environment   struct{ Variables map[string]interface{} }
+				Code          struct{ S3Key interface{} }
 			}
 			Metadata map[string]interface{}
 		}
@@ -54,10 +55,18 @@ func TemplateConfigs(data []byte, templatePath string, build func(arch string) (
 				cfg.Env[k] = s
 			}
 		}
+		// The asset's directory: named by the metadata, or by the
+		// object key the assembly uploads it as (asset.HASH for HASH.zip).
+		var dirs []string
 		if p, ok := r.Metadata["aws:asset:path"].(string); ok {
-			dir := p
+			dirs = append(dirs, p)
+		}
+		if key, ok := r.Properties.Code.S3Key.(string); ok && strings.HasSuffix(key, ".zip") {
+			dirs = append(dirs, "asset."+strings.TrimSuffix(key, ".zip"))
+		}
+		for _, dir := range dirs {
 			if !filepath.IsAbs(dir) {
-				dir = filepath.Join(filepath.Dir(templatePath), p)
+				dir = filepath.Join(filepath.Dir(templatePath), dir)
 			}
 			if st, err := os.Stat(filepath.Join(dir, "bootstrap")); err == nil && st.Mode().IsRegular() {
 				cfg.Bootstrap = filepath.Join(dir, "bootstrap")
