@@ -22,6 +22,7 @@ PATCHES = [
     "cfn_custom_resource",        # Lambda-backed custom resources hang forever
     "ec2_getatt",                 # Fn::GetAtt InternetGateway.InternetGatewayId / EIP.PublicIp unsupported
     "ec2_cfn_delete",             # no CloudFormation delete for routes, route tables, NAT, EIP, IGW, attachment
+    "ec2_nat_secondary_addresses",  # NatGateway SecondaryAllocationIds ignored; no in-place update
     "ec2_vpc_delete",             # DeleteVpc skips dependency checks and leaves the default network ACL behind
     "ec2_route_table_association",  # CFN route table associations invisible in DescribeRouteTables
     "ec2_network_acl",            # NetworkAcl, NetworkAclEntry, SubnetNetworkAclAssociation silently skipped
