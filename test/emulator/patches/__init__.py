@@ -23,10 +23,15 @@ PATCHES = [
     "ec2_getatt",                 # Fn::GetAtt InternetGateway.InternetGatewayId / EIP.PublicIp unsupported
     "ec2_cfn_delete",             # no CloudFormation delete for routes, route tables, NAT, EIP, IGW, attachment
     "ec2_nat_secondary_addresses",  # NatGateway SecondaryAllocationIds ignored; no in-place update
+    "ec2_network_interface",      # NetworkInterface: GroupSet and SourceDestCheck ignored; never deleted
+    "ec2_eip_association",        # AWS::EC2::EIPAssociation silently skipped
+    "ec2_instance",               # Instance: NetworkInterfaces, MetadataOptions ignored (launched in the default VPC)
+    "ec2_instance_architecture",  # an arm64 image launches on an x86_64 instance type
     "ec2_vpc_delete",             # DeleteVpc skips dependency checks and leaves the default network ACL behind
     "ec2_route_table_association",  # CFN route table associations invisible in DescribeRouteTables
     "ec2_network_acl",            # NetworkAcl, NetworkAclEntry, SubnetNetworkAclAssociation silently skipped
     "ec2_security_group_egress",  # SecurityGroupEgress of AWS::EC2::SecurityGroup ignored
+    "ec2_security_group_ingress",  # inline ingress: KeyError without ports (all traffic); CidrIpv6 ignored
     "iam_role",                   # ManagedPolicyArns ignored; inline policies stored as Python objects
     "lambda_vpc_config",          # VpcConfig.VpcId always "vpc-123abc"
     "s3_bucket_policy",           # AWS::S3::BucketPolicy silently skipped
