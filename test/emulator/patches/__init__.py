@@ -20,6 +20,7 @@ PATCHES = [
     "cfn_previous_parameter",     # UsePreviousValue on a defaulted parameter: KeyError (HTTP 500)
     "cfn_update_unsupported",     # a modified resource without an update handler is dropped
     "cfn_custom_resource",        # Lambda-backed custom resources hang forever
+    "cfn_depends_on",             # a resource created early through a Ref ignores its own DependsOn
     "cfn_fn_cidr",                # Fn::Cidr not evaluated
     "ec2_getatt",                 # Fn::GetAtt InternetGateway.InternetGatewayId / EIP.PublicIp unsupported
     "ec2_cfn_delete",             # no CloudFormation delete for routes, route tables, NAT, EIP, IGW, attachment
