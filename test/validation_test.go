@@ -146,6 +146,31 @@ var badCases = []badCase{
 	{name: "environment above 4 KB", props: function(func(o *vpclambda.FunctionOptions) {
 		o.Environment = &map[string]*string{"BIG": jsii.String(strings.Repeat("x", 4100))}
 	}), prop: "Function.Environment", want: []string{"4103 bytes", "4096 bytes"}},
+	{name: "NatProvider and NatGateways", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatInstances(nil)
+		p.NatGateways = jsii.Number(1)
+	}), prop: "NatGateways", want: []string{"set together with NatProvider", "NatGatewayOptions{Count"}},
+	{name: "more NAT instances than AZs", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatInstances(&vpclambda.NatInstanceOptions{Count: jsii.Number(3)})
+	}), prop: "NatProvider.Count", want: []string{"NatProvider.Count = 3", "from 1 to 2", "one per AZ"}},
+	{name: "no Elastic IP per NAT gateway", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatGateways(&vpclambda.NatGatewayOptions{ElasticIpsPerGateway: jsii.Number(0)})
+	}), prop: "NatProvider.ElasticIpsPerGateway", want: []string{"= 0", "from 1 to 8", "55,000"}},
+	{name: "nine Elastic IPs per NAT gateway", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatGateways(&vpclambda.NatGatewayOptions{ElasticIpsPerGateway: jsii.Number(9)})
+	}), prop: "NatProvider.ElasticIpsPerGateway", want: []string{"= 9", "up to seven secondary"}},
+	{name: "NAT instance type of another architecture", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatInstances(&vpclambda.NatInstanceOptions{InstanceType: awsec2.NewInstanceType(jsii.String("t3.nano"))})
+	}), prop: "NatProvider.InstanceType", want: []string{`"t3.nano"`, "X86_64 instance type but the image is for ARM_64", "t4g.nano"}},
+	{name: "unknown gateway endpoint", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.GatewayEndpoints = &[]vpclambda.GatewayEndpointService{vpclambda.GatewayEndpointS3, "sqs", vpclambda.GatewayEndpointS3}
+	}), prop: "GatewayEndpoints[1]", want: []string{`"sqs"`, "only S3 and DynamoDB", "GatewayEndpoints[2]", "listed twice"}},
+	{name: "NAT provider with an existing VPC", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatInstances(nil)
+	}), prop: "NatProvider", want: []string{"cannot apply to the existing VPC"}},
+	{name: "IPv6 on an existing VPC without IPv6", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.Ipv6 = jsii.Bool(true)
+	}), prop: "PrivateSubnets[0]", want: []string{"has no IPv6 block", "IPv6-only", "DUAL_STACK"}},
 	{name: "no function", props: func(awscdk.Stack) *vpclambda.VpcLambdaProps { return &vpclambda.VpcLambdaProps{} },
 		prop: "Function", want: []string{"is required"}},
 	{name: "empty egress list", props: net(func(p *vpclambda.VpcLambdaProps) { p.AllowedEgress = &[]awsec2.Port{} }),
