@@ -6,24 +6,48 @@ interfaces attached at their DeviceIndex (an existing interface by
 NetworkInterfaceId: the instance is in that interface's subnet, VPC and
 Availability Zone, with its security groups and its public address), and
 with MetadataOptions as given (HttpTokens "required" is IMDSv2 only).
+A BlockDeviceMappings entry for the image's root device that gives only
+Encrypted or VolumeType keeps the image's snapshot and size (CDK's
+`BlockDeviceVolume.ebs` with no size writes exactly that).
 Terminating an instance deletes the interfaces marked DeleteOnTermination
 and detaches the others (they become "available" and can be deleted).
 
 moto 5.2.1's CloudFormation model passes neither NetworkInterfaces nor
-MetadataOptions to RunInstances: the instance is launched in the default
-VPC with a new interface of its own (the NAT instance of a template ends
-up in another VPC, with IMDSv1 allowed), and termination leaves the
-remaining interfaces attached to the terminated instance.
+MetadataOptions to RunInstances, and refuses a root-device mapping without
+a size ("The request must contain the parameter size/snapshot"): the
+instance is launched in the default VPC with a new interface of its own
+(the NAT instance of a template ends up in another VPC, with IMDSv1
+allowed), and termination leaves the remaining interfaces attached to the
+terminated instance.
 
-Patch: launch with the template's interfaces, metadata options and
-security groups (SecurityGroupIds/SecurityGroups), place the instance in
-its primary interface's Availability Zone, and detach the kept interfaces
-on termination. The instance's SourceDestCheck is its primary
+Patch: launch with the template's interfaces, metadata options, block
+device mappings read as AWS does, and security groups
+(SecurityGroupIds/SecurityGroups), place the instance in its primary
+interface's Availability Zone, and detach the kept interfaces on
+termination. The instance's SourceDestCheck is its primary
 interface's, as in AWS.
 """
 
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models.instances import Instance
+
+
+def _block_device(backend, image_id, mapping):
+    """A BlockDeviceMappings entry as AWS reads it: one that changes only the
+    encryption or type of the image's root volume keeps the image's snapshot
+    (its size) and, unless given, the image's DeleteOnTermination (true)."""
+    ebs = dict(mapping.get("Ebs") or {})
+    images = backend.describe_images(filters={"image-id": image_id})
+    image = images[0] if images else None
+    if image is not None and mapping.get("DeviceName") == image.root_device_name \
+            and not ebs.get("VolumeSize") and not ebs.get("SnapshotId"):
+        snapshot = getattr(image, "ebs_snapshot", None)
+        if snapshot is not None:
+            ebs["SnapshotId"] = snapshot.id
+        else:
+            ebs["VolumeSize"] = 8
+        ebs.setdefault("DeleteOnTermination", True)
+    return dict(mapping, Ebs=ebs)
 
 
 def apply() -> None:
@@ -55,6 +79,7 @@ def apply() -> None:
             raise EC2ClientError("InvalidParameterCombination",
                                  "Network interfaces and an instance-level subnet or security groups cannot be "
                                  "specified on the same request")
+        mappings = [_block_device(backend, p["ImageId"], m) for m in p.get("BlockDeviceMappings") or []]
         group_ids = list(p.get("SecurityGroupIds") or [])
         group_names = [backend.get_security_group_from_id(g).name for g in group_ids] + list(p.get("SecurityGroups") or [])
         launch = dict(
@@ -67,7 +92,7 @@ def apply() -> None:
             subnet_id=p.get("SubnetId"),
             key_name=p.get("KeyName"),
             private_ip=p.get("PrivateIpAddress") or (primary_eni.private_ip_address if primary_eni else None),
-            block_device_mappings=p.get("BlockDeviceMappings", {}),
+            block_device_mappings=mappings,
             metadata_options=p.get("MetadataOptions") or {},
         )
         if nics:
