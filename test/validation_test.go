@@ -370,6 +370,8 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 		`{"memorySize":"big"}`:                      `context memorySize = "big" is not a number`,
 		`{"account":"111111111111"}`:                "account and region must be given together",
 		`{"region":"eu-west-1"}`:                    "account and region must be given together",
+		`{"natProvider":"nat"}`:                     `context natProvider = "nat" is not a NAT provider; fix: -c natProvider=gateway or -c natProvider=instance`,
+		`{"ipv6":"yes"}`:                            `context ipv6 = "yes" is not true or false`,
 		`{"maxAZs":"3"}`:                            "context maxAZs = 3 is not a setting of this app; did you mean maxAzs (MaxAzs)? fix: -c maxAzs=...",
 		`{"natGateway":"2"}`:                        "did you mean natGateways",
 		`{"MemorySize":"256"}`:                      "did you mean memorySize",
@@ -402,5 +404,33 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: want %q, got %v", ctx, want, err)
 		}
+	}
+}
+
+func TestEgressContextKeys(t *testing.T) {
+	var props *stacks.StackProps
+	var err error
+	must(t, func() {
+		c := map[string]interface{}{"natProvider": "instance", "natGateways": "2", "maxAzs": "2", "ipv6": "true", "gatewayEndpoints": "s3"}
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &c})
+		_, props, err = stacks.PropsFromContext(app.Node())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := props.Construct
+	if _, ok := cp.NatProvider.(*vpclambda.NatInstanceProvider); !ok || cp.NatGateways != nil {
+		t.Errorf("natProvider=instance: provider %T, NatGateways %v", cp.NatProvider, cp.NatGateways)
+	}
+	if cp.Ipv6 == nil || !*cp.Ipv6 || cp.GatewayEndpoints == nil || fmt.Sprint(*cp.GatewayEndpoints) != "[s3]" {
+		t.Errorf("ipv6 / gatewayEndpoints not applied: %v %v", cp.Ipv6, cp.GatewayEndpoints)
+	}
+	must(t, func() {
+		c := map[string]interface{}{"gatewayEndpoints": "none"}
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &c})
+		_, props, err = stacks.PropsFromContext(app.Node())
+	})
+	if err != nil || props.Construct.GatewayEndpoints == nil || len(*props.Construct.GatewayEndpoints) != 0 {
+		t.Errorf("gatewayEndpoints=none must give an empty list: %v %v", props.Construct.GatewayEndpoints, err)
 	}
 }
