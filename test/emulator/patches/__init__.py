@@ -17,6 +17,7 @@ PATCHES = [
     "cfn_failed_delete",          # a failed stack delete makes the stack vanish, its resources left behind
     "cfn_changeset_outputs",      # stacks created through a change set have no Outputs
     "cfn_changeset_not_found",    # Describe/DeleteChangeSet on a missing change set: wrong error / HTTP 500
+    "cfn_changeset_deleted_stack",  # a deleted stack's change sets are found by the next deploy of its name
     "cfn_previous_parameter",     # UsePreviousValue on a defaulted parameter: KeyError (HTTP 500)
     "cfn_update_unsupported",     # a modified resource without an update handler is dropped
     "cfn_custom_resource",        # Lambda-backed custom resources hang forever
