@@ -126,6 +126,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("PrivateSubnetIds has %d subnets, want 2: %s", got, outputs["PrivateSubnetIds"])
 	}
 	step("inspect", func() error { return inspectAllPass(ctx, c, outputs, 2) })
+	checkGatewayEndpoints(t, describeNetwork(t, ctx, c, outputs))
 	deployed := networkIDs(t, ctx, c)
 
 	step("cdk diff (no differences)", func() error {
@@ -158,6 +159,7 @@ func TestLifecycle(t *testing.T) {
 		return err
 	})
 	step("inspect with three AZs", func() error { return inspectAllPass(ctx, c, outputs, 3) })
+	checkGatewayEndpoints(t, describeNetwork(t, ctx, c, outputs))
 	grown := networkIDs(t, ctx, c)
 	sameNetwork(t, deployed, grown, "adding an AZ")
 	if len(grown) <= len(deployed) {
