@@ -7,7 +7,7 @@ itself); Fn::GetAtt gives Id, PrimaryPrivateIpAddress and
 SecondaryPrivateIpAddresses; deleting the stack deletes the interface,
 which AWS refuses while it is still attached to an instance
 (InvalidNetworkInterface.InUse), so CloudFormation deletes the instance
-first.
+first; deleting it releases its Elastic IP association.
 
 moto 5.2.1 reads the groups from a "SecurityGroups" property that the type
 does not have (GroupSet is ignored: the interface gets the default group),
@@ -17,7 +17,7 @@ delete skips it: the interface is left behind.
 
 Patch: create the interface with GroupSet, SourceDestCheck, Description and
 Tags; add the attributes; delete it through the EC2 API, refusing while it
-is attached.
+is attached and disassociating its Elastic IP.
 """
 
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
@@ -77,10 +77,8 @@ def apply() -> None:
 
         backend = ec2_backends[account_id][region_name]
         for address in list(backend.addresses):
-            if address.eni is self:
-                raise EC2ClientError(
-                    "InvalidNetworkInterface.InUse",
-                    f"Interface: [{self.id}] has the Elastic IP {address.public_ip} associated")
+            if address.eni is self:  # released with the interface, as in AWS
+                backend.disassociate_address(address=address.public_ip)
         original_delete(self)
 
     NetworkInterface.create_from_cloudformation_json = create_from_cloudformation_json
