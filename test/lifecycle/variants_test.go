@@ -33,6 +33,10 @@ type variant struct {
 	// internet path yet: the inspection may then report UNKNOWN (never
 	// FAIL) on the route check, for that reason only.
 	pending string
+	// from, when set, is deployed first (these context values); the
+	// variant is then an update of that stack that must keep its VPC,
+	// subnets and route tables.
+	from []string
 }
 
 var variants = []variant{
@@ -47,11 +51,18 @@ var variants = []variant{
 		context: []string{"ipv6=true"},
 		check:   checkIPv6,
 	},
+	{
+		name:    "IPv6 turned on in a deployed stack",
+		context: []string{"ipv6=true"},
+		check:   checkIPv6,
+		from:    []string{},
+	},
 }
 
 // TestLifecycleVariants deploys the app's other ways out with the real CLI
-// to a fresh emulator, one after the other: deploy, the describes of what
-// the variant adds (and of the gateway endpoints), the inspection of the
+// to a fresh emulator, one after the other: deploy (or an update of a
+// deployed stack, which must keep its network), the describes of what the
+// variant adds (and of the gateway endpoints), the inspection of the
 // deployed network, cdk destroy, and nothing left.
 func TestLifecycleVariants(t *testing.T) {
 	if testing.Short() {
@@ -72,8 +83,8 @@ func TestLifecycleVariants(t *testing.T) {
 	}
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
-			runVariant(t, ctx, c, v, func() (map[string]string, error) {
-				return cdk.Deploy(ctx, stack, v.context...)
+			runVariant(t, ctx, c, v, func(values []string) (map[string]string, error) {
+				return cdk.Deploy(ctx, stack, values...)
 			}, func() error {
 				_, err := cdk.Run(ctx, 3*time.Minute, "destroy", stack, "--force")
 				return err
@@ -84,11 +95,28 @@ func TestLifecycleVariants(t *testing.T) {
 
 // runVariant deploys a variant, checks it, destroys it and checks that
 // nothing is left.
-func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy func() (map[string]string, error), destroy func() error) {
+func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy func(values []string) (map[string]string, error), destroy func() error) {
 	began := time.Now()
-	outputs, err := deploy()
+	var before map[string]resource
+	if v.from != nil {
+		if _, err := deploy(v.from); err != nil {
+			t.Fatalf("cdk deploy %v: %v", v.from, err)
+		}
+		before = stackNetwork(t, ctx, c)
+	}
+	outputs, err := deploy(v.context)
 	if err != nil {
 		t.Fatalf("cdk deploy -c %s: %v", strings.Join(v.context, " -c "), err)
+	}
+	if before != nil {
+		kept := map[string]resource{}
+		for id, r := range before {
+			switch r.Type {
+			case "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::NetworkAcl", "AWS::EC2::NatGateway":
+				kept[id] = r
+			}
+		}
+		sameNetwork(t, kept, stackNetwork(t, ctx, c), "the update to -c "+strings.Join(v.context, " -c "))
 	}
 	n := describeNetwork(t, ctx, c, outputs)
 	v.check(t, n)

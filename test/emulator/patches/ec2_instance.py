@@ -9,6 +9,8 @@ with MetadataOptions as given (HttpTokens "required" is IMDSv2 only).
 A BlockDeviceMappings entry for the image's root device that gives only
 Encrypted or VolumeType keeps the image's snapshot and size (CDK's
 `BlockDeviceVolume.ebs` with no size writes exactly that).
+InstanceType, UserData and MetadataOptions are updated in place; ImageId,
+NetworkInterfaces, SubnetId, KeyName and the like replace the instance.
 Terminating an instance deletes the interfaces marked DeleteOnTermination
 and detaches the others (they become "available" and can be deleted).
 
@@ -18,14 +20,14 @@ a size ("The request must contain the parameter size/snapshot"): the
 instance is launched in the default VPC with a new interface of its own
 (the NAT instance of a template ends up in another VPC, with IMDSv1
 allowed), and termination leaves the remaining interfaces attached to the
-terminated instance.
+terminated instance; with no update, any change replaced the instance.
 
 Patch: launch with the template's interfaces, metadata options, block
 device mappings read as AWS does, and security groups
 (SecurityGroupIds/SecurityGroups), place the instance in its primary
-interface's Availability Zone, and detach the kept interfaces on
-termination. The instance's SourceDestCheck is its primary
-interface's, as in AWS.
+interface's Availability Zone, update in place what AWS updates in
+place, and detach the kept interfaces on termination. The instance's
+SourceDestCheck is its primary interface's, as in AWS.
 """
 
 from moto.ec2.exceptions import EC2ClientError
@@ -105,6 +107,7 @@ def apply() -> None:
             instance.security_groups = list(primary_eni._group_set)
         for tag in p.get("Tags", []):
             instance.add_tag(tag["Key"], tag["Value"])
+        instance._emulator_properties = dict(p)
         if p.get("IamInstanceProfile"):
             backend.associate_iam_instance_profile(instance_id=instance.id,
                                                    iam_instance_profile_name=p["IamInstanceProfile"])
@@ -141,5 +144,31 @@ def apply() -> None:
 
     Instance.source_dest_check = property(get_source_dest_check, set_source_dest_check)
 
+    create_only = ("AvailabilityZone", "ImageId", "KeyName", "NetworkInterfaces", "PrivateIpAddress",
+                   "SecurityGroups", "SubnetId", "LaunchTemplate", "Ipv6AddressCount", "Ipv6Addresses",
+                   "PlacementGroupName", "HibernationOptions", "CpuOptions", "EnclaveOptions")
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        p = cloudformation_json["Properties"]
+        old = original_resource
+        before = getattr(old, "_emulator_properties", {})
+        if any(p.get(k) != before.get(k) for k in create_only):
+            # Replacement: the new instance first (an interface the old one
+            # still holds is refused, as in AWS), then the old one terminated.
+            new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+            old.terminate()
+            return new
+        # Updated in place (AWS stops and starts the instance for some).
+        from moto.ec2.models.instances import MetadataOptions
+
+        old.instance_type = p.get("InstanceType", old.instance_type)
+        old.user_data = p.get("UserData")
+        old.metadata_options = MetadataOptions(p.get("MetadataOptions") or {})
+        old._emulator_properties = dict(p)
+        return old
+
     Instance.create_from_cloudformation_json = create_from_cloudformation_json
+    Instance.update_from_cloudformation_json = update_from_cloudformation_json
     Instance.terminate = terminate

@@ -12,12 +12,15 @@ first; deleting it releases its Elastic IP association.
 moto 5.2.1 reads the groups from a "SecurityGroups" property that the type
 does not have (GroupSet is ignored: the interface gets the default group),
 ignores SourceDestCheck (always true: a NAT instance could not forward),
-has no attributes, and its delete() takes no arguments, so the stack's
-delete skips it: the interface is left behind.
+has no attributes, no update (any change made a second interface while
+the instance kept the first), and its delete() takes no arguments, so the
+stack's delete skips it: the interface is left behind.
 
 Patch: create the interface with GroupSet, SourceDestCheck, Description and
-Tags; add the attributes; delete it through the EC2 API, refusing while it
-is attached and disassociating its Elastic IP.
+Tags; update those in place (AWS replaces the interface only for another
+SubnetId, PrivateIpAddress or InterfaceType); add the attributes; delete
+it through the EC2 API, refusing while it is attached and disassociating
+its Elastic IP.
 """
 
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
@@ -81,7 +84,33 @@ def apply() -> None:
                 backend.disassociate_address(address=address.public_ip)
         original_delete(self)
 
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        from moto.ec2.models import ec2_backends
+
+        backend = ec2_backends[account_id][region_name]
+        p = cloudformation_json["Properties"]
+        old = original_resource
+        if (p["SubnetId"] != old.subnet.id
+                or (p.get("PrivateIpAddress") and p["PrivateIpAddress"] != old.private_ip_address)
+                or p.get("InterfaceType", "interface") != "interface"):
+            # Replacement: the new interface first, then the old one deleted
+            # (refused while it is attached, as in AWS).
+            new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+            old.delete(account_id, region_name)
+            return new
+        groups = list(p.get("GroupSet") or [])
+        if not groups:
+            default = backend.get_security_group_from_name("default", vpc_id=old.subnet.vpc_id)
+            groups = [default.id] if default else []
+        old._group_set = [backend.get_security_group_from_id(g) for g in groups]
+        old.source_dest_check = _bool(p.get("SourceDestCheck"), True)
+        old.description = p.get("Description")
+        return old
+
     NetworkInterface.create_from_cloudformation_json = create_from_cloudformation_json
+    NetworkInterface.update_from_cloudformation_json = update_from_cloudformation_json
     NetworkInterface.has_cfn_attr = classmethod(has_cfn_attr)
     NetworkInterface.get_cfn_attribute = get_cfn_attribute
     NetworkInterface.delete = delete
