@@ -593,10 +593,26 @@ func testNatInstance(t *testing.T, e *egressEnv) {
 	if r := route(); r == nil || aws.ToString(r.NetworkInterfaceId) != out["InterfaceId"] {
 		t.Errorf("private default route = %+v, want 0.0.0.0/0 -> %s", r, out["InterfaceId"])
 	}
-	// A route to a network interface is deleted with its resource.
-	e.deploy(t, stack, template(t, "nat-instance", func(r map[string]any) { delete(r, "PrivateDefault") }), true)
+	// A route to a network interface is deleted with its resource; the
+	// instance type and the interface's description change in place.
+	updated := e.deploy(t, stack, template(t, "nat-instance", func(r map[string]any) {
+		delete(r, "PrivateDefault")
+		props(r, "NatInstance")["InstanceType"] = "t4g.micro"
+		props(r, "NatInterface")["Description"] = "NAT instance interface, renamed"
+	}), true)
 	if r := route(); r != nil {
 		t.Errorf("the private default route is still there after its resource was removed: %+v", r)
+	}
+	if updated["InstanceId"] != out["InstanceId"] || updated["InterfaceId"] != out["InterfaceId"] {
+		t.Errorf("an in-place update replaced the instance or its interface: %s %s -> %s %s",
+			out["InstanceId"], out["InterfaceId"], updated["InstanceId"], updated["InterfaceId"])
+	}
+	res, err = e.ec2.DescribeInstances(e.ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{out["InstanceId"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Reservations[0].Instances[0].InstanceType; got != ec2types.InstanceTypeT4gMicro {
+		t.Errorf("instance type after the update = %s, want t4g.micro", got)
 	}
 
 	e.destroy(t, stack, out["VpcId"])
