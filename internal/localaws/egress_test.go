@@ -437,6 +437,9 @@ func natAddresses(t *testing.T, e *egressEnv, nat string) (primary string, secon
 		if a.Status != ec2types.NatGatewayAddressStatusSucceeded || aws.ToString(a.PublicIp) == "" || aws.ToString(a.AssociationId) == "" {
 			t.Errorf("NAT gateway address %+v is not associated (status %q)", aws.ToString(a.AllocationId), a.Status)
 		}
+		if ip, err := netip.ParseAddr(aws.ToString(a.PrivateIp)); err != nil || !netip.MustParsePrefix("10.0.0.0/24").Contains(ip) {
+			t.Errorf("NAT gateway address %s has the private IP %q, not one of its subnet 10.0.0.0/24", aws.ToString(a.AllocationId), aws.ToString(a.PrivateIp))
+		}
 		if eni == "" {
 			eni = aws.ToString(a.NetworkInterfaceId)
 		} else if aws.ToString(a.NetworkInterfaceId) != eni {

@@ -25,6 +25,7 @@ PATCHES = [
     "cfn_fn_cidr",                # Fn::Cidr not evaluated
     "ec2_getatt",                 # Fn::GetAtt InternetGateway.InternetGatewayId / EIP.PublicIp unsupported
     "ec2_cfn_delete",             # no CloudFormation delete for routes, route tables, NAT, EIP, IGW, attachment
+    "ec2_nat_private_ip",         # a NAT gateway's private IP is a random 10.x address outside its subnet
     "ec2_nat_secondary_addresses",  # NatGateway SecondaryAllocationIds ignored; no in-place update
     "ec2_network_interface",      # NetworkInterface: GroupSet and SourceDestCheck ignored; never deleted
     "ec2_eip_association",        # AWS::EC2::EIPAssociation silently skipped
