@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -125,10 +126,11 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 		t.Error(err)
 	}
 	created := stackNetwork(t, ctx, c)
+	obs := observed(t, ctx, c, outputs)
 	if err := destroy(); err != nil {
 		t.Fatal(err)
 	}
-	if err := nothingLeft(ctx, c, created, outputs); err != nil {
+	if err := nothingLeft(ctx, c, created, outputs, obs); err != nil {
 		t.Error(err)
 	}
 	t.Logf("deploy, checks, destroy: %.1f s", time.Since(began).Seconds())
@@ -165,6 +167,34 @@ func inspectVariant(ctx context.Context, c *clients, outputs map[string]string, 
 		}
 	}
 	return nil
+}
+
+// observed is the flow log's log group and the stack's alarms, for the
+// nothing-left check after the destroy (TestLifecycle checks what they are).
+func observed(t *testing.T, ctx context.Context, c *clients, outputs map[string]string) *observability {
+	t.Helper()
+	fl, err := c.ec2.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{outputs["VpcId"]}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fl.FlowLogs) != 1 {
+		t.Fatalf("want one flow log on %s, got %d", outputs["VpcId"], len(fl.FlowLogs))
+	}
+	obs := &observability{logGroup: aws.ToString(fl.FlowLogs[0].LogGroupName)}
+	if dest := aws.ToString(fl.FlowLogs[0].LogDestination); obs.logGroup == "" && strings.Contains(dest, ":log-group:") {
+		obs.logGroup = strings.TrimSuffix(dest[strings.Index(dest, ":log-group:")+len(":log-group:"):], ":*")
+	}
+	if obs.logGroup == "" {
+		t.Fatalf("the flow log %s names no log group", aws.ToString(fl.FlowLogs[0].FlowLogId))
+	}
+	alarms, err := describeAlarms(ctx, c.cfg, url.Values{"AlarmNamePrefix": {stack + "-"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range alarms {
+		obs.alarms = append(obs.alarms, a.AlarmName)
+	}
+	return obs
 }
 
 // deployedNetwork is the stack's network as DescribeVpcs, DescribeSubnets,

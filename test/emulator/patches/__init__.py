@@ -43,6 +43,9 @@ PATCHES = [
     "ec2_security_group_ingress",  # inline ingress: KeyError without ports (all traffic); CidrIpv6 ignored
     "ec2_security_group_rule_resources",  # SecurityGroupEgress skipped; SecurityGroupIngress ignores CidrIpv6
     "iam_role",                   # ManagedPolicyArns ignored; inline policies stored as Python objects
+    "iam_managed_policy",         # no CloudFormation delete for AWS::IAM::ManagedPolicy
+    "ec2_flow_log_delete",        # no CloudFormation delete for AWS::EC2::FlowLog
+    "cloudwatch_alarm",           # AWS::CloudWatch::Alarm silently skipped
     "lambda_vpc_config",          # VpcConfig.VpcId always "vpc-123abc"
     "s3_bucket_policy",           # AWS::S3::BucketPolicy silently skipped
     "s3_secure_transport",        # aws:SecureTransport conditions ignored: TLS-only policy denies everything
