@@ -4,7 +4,6 @@ package lifecycle
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 	"net/url"
 	"sort"
@@ -21,7 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/vpclambda/vpclambda/internal/localaws"
-	"github.com/vpclambda/vpclambda/netcheck"
 )
 
 // A variant of the app deployed through its context keys: its own checks
@@ -30,10 +28,6 @@ type variant struct {
 	name    string
 	context []string
 	check   func(t *testing.T, n *deployedNetwork)
-	// pending, when set, is why netcheck cannot prove this variant's
-	// internet path yet: the inspection may then report UNKNOWN (never
-	// FAIL) on the route check, for that reason only.
-	pending string
 	// from, when set, is deployed first (these context values); the
 	// variant is then an update of that stack that must keep its VPC,
 	// subnets and route tables.
@@ -45,7 +39,6 @@ var variants = []variant{
 		name:    "NAT instance",
 		context: []string{"natProvider=instance"},
 		check:   checkNatInstance,
-		pending: "which this checker does not follow",
 	},
 	{
 		name:    "IPv6",
@@ -122,7 +115,7 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 	n := describeNetwork(t, ctx, c, outputs)
 	v.check(t, n)
 	checkGatewayEndpoints(t, n)
-	if err := inspectVariant(ctx, c, outputs, v.pending); err != nil {
+	if err := inspectAllPass(ctx, c, outputs, 2); err != nil {
 		t.Error(err)
 	}
 	created := stackNetwork(t, ctx, c)
@@ -134,39 +127,6 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 		t.Error(err)
 	}
 	t.Logf("deploy, checks, destroy: %.1f s", time.Since(began).Seconds())
-}
-
-// inspectVariant runs the inspection of the deployed network: every check
-// must pass, except that a variant netcheck cannot prove yet may leave the
-// route check UNKNOWN for its pending reason (nothing may FAIL).
-func inspectVariant(ctx context.Context, c *clients, outputs map[string]string, pending string) error {
-	report, err := localaws.Inspect(ctx, c.cfg, stack)
-	if err != nil {
-		return err
-	}
-	if pending == "" || report.Reachable {
-		return inspectAllPass(ctx, c, outputs, 2)
-	}
-	var b strings.Builder
-	report.WriteText(&b)
-	for _, f := range report.Functions {
-		for _, s := range f.Subnets {
-			for _, ch := range s.Checks {
-				if ch.Status == netcheck.Pass {
-					continue
-				}
-				if ch.Status != netcheck.Unknown || ch.Name != netcheck.CheckRoute || !strings.Contains(ch.Reason, pending) {
-					return fmt.Errorf("subnet %s: %s %s: %s (only an UNKNOWN route %q is expected):\n%s", s.Subnet, ch.Status, ch.Name, ch.Reason, pending, b.String())
-				}
-			}
-		}
-		for _, ch := range f.Checks {
-			if ch.Status != netcheck.Pass && ch.Status != netcheck.Warn {
-				return fmt.Errorf("function check %s: %s %s:\n%s", ch.Name, ch.Status, ch.Reason, b.String())
-			}
-		}
-	}
-	return nil
 }
 
 // observed is the flow log's log group and the stack's alarms, for the
