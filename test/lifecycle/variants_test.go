@@ -4,6 +4,7 @@ package lifecycle
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"net/url"
 	"sort"
@@ -20,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/vpclambda/vpclambda/internal/localaws"
+	"github.com/vpclambda/vpclambda/netcheck"
+	"github.com/vpclambda/vpclambda/netcheck/awsfacts"
 )
 
 // A variant of the app deployed through its context keys: its own checks
@@ -28,6 +31,10 @@ type variant struct {
 	name    string
 	context []string
 	check   func(t *testing.T, n *deployedNetwork)
+	// dests are further destinations the deployed inspection must prove
+	// reachable (the default IPv4 internet and the gateway endpoints'
+	// services always are).
+	dests []netcheck.Destination
 	// from, when set, is deployed first (these context values); the
 	// variant is then an update of that stack that must keep its VPC,
 	// subnets and route tables.
@@ -44,12 +51,14 @@ var variants = []variant{
 		name:    "IPv6",
 		context: []string{"ipv6=true"},
 		check:   checkIPv6,
+		dests:   []netcheck.Destination{{Internet: netcheck.IPv6, Protocol: 6, Port: 443}},
 	},
 	{
 		name:    "IPv6 turned on in a deployed stack",
 		context: []string{"ipv6=true"},
 		check:   checkIPv6,
 		from:    []string{},
+		dests:   []netcheck.Destination{{Internet: netcheck.IPv6, Protocol: 6, Port: 443}},
 	},
 }
 
@@ -118,6 +127,12 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 	if err := inspectAllPass(ctx, c, outputs, 2); err != nil {
 		t.Error(err)
 	}
+	dests := append([]netcheck.Destination{{Service: "s3", Protocol: 6, Port: 443}, {Service: "dynamodb", Protocol: 6, Port: 443}}, v.dests...)
+	for _, d := range dests {
+		if err := inspectReachable(ctx, c, d); err != nil {
+			t.Error(err)
+		}
+	}
 	created := stackNetwork(t, ctx, c)
 	obs := observed(t, ctx, c, outputs)
 	if err := destroy(); err != nil {
@@ -127,6 +142,25 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 		t.Error(err)
 	}
 	t.Logf("deploy, checks, destroy: %.1f s", time.Since(began).Seconds())
+}
+
+// inspectReachable runs the deployed inspection for another destination:
+// every function subnet must reach it, with nothing unknown.
+func inspectReachable(ctx context.Context, c *clients, dest netcheck.Destination) error {
+	facts, err := awsfacts.NewClients(c.cfg).FromStack(ctx, stack)
+	if err != nil {
+		return err
+	}
+	report, err := netcheck.Analyze(facts, dest, "")
+	if err != nil {
+		return err
+	}
+	if !report.Reachable || report.Unknown {
+		var b strings.Builder
+		report.WriteText(&b)
+		return fmt.Errorf("the deployed network does not reach %s:\n%s", dest, b.String())
+	}
+	return nil
 }
 
 // observed is the flow log's log group and the stack's alarms, for the
