@@ -1,0 +1,218 @@
+// The TypeScript twin of constructs/vpclambda with its defaults: the same
+// CloudFormation resources, dependencies, tags and metadata, written the way a
+// TypeScript CDK user would write them. The benchmark compares the Go app's
+// synth with this one's; it fails when the two templates' resource types or
+// counts drift apart.
+//
+// Keeping it in step: each part of the topology is one function below and
+// `buildTopology` calls them in order. When the Go construct gains a default
+// resource (flow logs, alarms, ...), add a function here that creates the
+// same resources and call it from `buildTopology`.
+import { Construct } from 'constructs';
+import { ArnFormat, AssetHashType, CfnResource, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+const ANY_IPV4 = '0.0.0.0/0';
+
+export interface TopologyProps {
+  vpcCidr: string; // a /16
+  maxAzs: number;
+  natGateways: number;
+  handlerDir: string; // directory holding the built `bootstrap`
+  handlerHash: string; // its asset hash
+  description: string;
+}
+
+export interface Topology {
+  cfnVpc: ec2.CfnVPC;
+  vpc: ec2.IVpc;
+  privateSubnets: ec2.ISubnet[];
+  elasticIps: ec2.CfnEIP[];
+  fn: lambda.Function;
+}
+
+interface Network {
+  vpc: ec2.CfnVPC;
+  cidr: string;
+  azs: string[];
+  privateSubnets: ec2.CfnSubnet[];
+  elasticIps: ec2.CfnEIP[];
+  internetPath: CfnResource[]; // the function is created after all of these
+  ivpc: ec2.IVpc;
+}
+
+export function buildTopology(scope: Construct, props: TopologyProps): Topology {
+  const net = network(scope, props);
+  const sg = securityGroup(scope, net);
+  const fn = fnWithRole(scope, props, net, sg);
+  return { cfnVpc: net.vpc, vpc: net.ivpc, privateSubnets: net.ivpc.privateSubnets, elasticIps: net.elasticIps, fn };
+}
+
+function nagSuppress(r: CfnResource, id: string, reason: string, appliesTo?: string[]) {
+  const rule: Record<string, unknown> = { id, reason };
+  if (appliesTo) rule.applies_to = appliesTo;
+  r.addMetadata('cdk_nag', { rules_to_suppress: [rule] });
+}
+
+// Subnet blocks as the Go construct lays them out: private subnets from the
+// start of the VPC block, public subnets from its end.
+function subnetCidr(vpcCidr: string, mask: number, index: number, fromEnd: boolean): string {
+  const [addr] = vpcCidr.split('/');
+  const base = addr.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const size = 2 ** (32 - mask);
+  const span = 2 ** (32 - Number(vpcCidr.split('/')[1]));
+  const start = fromEnd ? base + span - (index + 1) * size : base + index * size;
+  return [24, 16, 8, 0].map((s) => Math.floor(start / 2 ** s) % 256).join('.') + '/' + mask;
+}
+
+function network(scope: Construct, props: TopologyProps): Network {
+  const path = scope.node.path;
+  const tags = (id: string) => [{ key: 'Name', value: `${path}/${id}` }];
+  const azs = Array.from({ length: props.maxAzs }, (_, i) => Fn.select(i, Fn.getAzs('')));
+  const internetPath: CfnResource[] = [];
+
+  const vpc = new ec2.CfnVPC(scope, 'Vpc', { cidrBlock: props.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags('Vpc') });
+  const igw = new ec2.CfnInternetGateway(scope, 'InternetGateway', { tags: tags('InternetGateway') });
+  const attachment = new ec2.CfnVPCGatewayAttachment(scope, 'InternetGatewayAttachment', { vpcId: vpc.attrVpcId, internetGatewayId: igw.attrInternetGatewayId });
+  internetPath.push(attachment);
+
+  const publicRt = new ec2.CfnRouteTable(scope, 'PublicRouteTable', { vpcId: vpc.attrVpcId, tags: tags('PublicRouteTable') });
+  const publicRoute = new ec2.CfnRoute(scope, 'PublicDefaultRoute', { routeTableId: publicRt.attrRouteTableId, destinationCidrBlock: ANY_IPV4, gatewayId: igw.attrInternetGatewayId });
+  publicRoute.addResourceDependency(attachment, 'the internet gateway must be attached before it is a route target');
+  internetPath.push(publicRoute);
+
+  const publicAcl = new ec2.CfnNetworkAcl(scope, 'PublicNetworkAcl', { vpcId: vpc.attrVpcId, tags: tags('PublicNetworkAcl') });
+  const privateAcl = new ec2.CfnNetworkAcl(scope, 'PrivateNetworkAcl', { vpcId: vpc.attrVpcId, tags: tags('PrivateNetworkAcl') });
+  const acls: CfnResource[] = [publicAcl, privateAcl];
+  for (const [tier, acl] of [['Public', publicAcl], ['Private', privateAcl]] as const) {
+    for (const r of naclRules(props.vpcCidr)) {
+      const e = new ec2.CfnNetworkAclEntry(scope, `${tier}NetworkAcl${r.name}`, {
+        networkAclId: acl.attrId, ruleNumber: r.number, ruleAction: 'allow', egress: r.egress, protocol: r.protocol, cidrBlock: r.cidr,
+        portRange: r.ports ? { from: r.ports[0], to: r.ports[1] } : undefined,
+      });
+      acls.push(e);
+      internetPath.push(e);
+    }
+  }
+
+  const elasticIps: ec2.CfnEIP[] = [];
+  const privateRts: ec2.CfnRouteTable[] = [];
+  const publicSubnets: ec2.CfnSubnet[] = [];
+  for (let j = 0; j < props.natGateways; j++) {
+    const id = `PublicSubnet${j + 1}`;
+    const s = new ec2.CfnSubnet(scope, id, { vpcId: vpc.attrVpcId, cidrBlock: subnetCidr(props.vpcCidr, 24, j, true), availabilityZone: azs[j], mapPublicIpOnLaunch: false, tags: tags(id) });
+    publicSubnets.push(s);
+    internetPath.push(new ec2.CfnSubnetRouteTableAssociation(scope, `${id}RouteTableAssociation`, { subnetId: s.attrSubnetId, routeTableId: publicRt.attrRouteTableId }));
+    internetPath.push(new ec2.CfnSubnetNetworkAclAssociation(scope, `${id}NetworkAclAssociation`, { subnetId: s.attrSubnetId, networkAclId: publicAcl.attrId }));
+    const natId = `NatGateway${j + 1}`;
+    const eip = new ec2.CfnEIP(scope, `${natId}Eip`, { domain: 'vpc', tags: tags(`${natId}Eip`) });
+    eip.addResourceDependency(attachment, 'an Elastic IP in a VPC needs the internet gateway attached');
+    const nat = new ec2.CfnNatGateway(scope, natId, { allocationId: eip.attrAllocationId, subnetId: s.attrSubnetId, connectivityType: 'public', tags: tags(natId) });
+    elasticIps.push(eip);
+    const rtId = `PrivateRouteTable${j + 1}`;
+    const rt = new ec2.CfnRouteTable(scope, rtId, { vpcId: vpc.attrVpcId, tags: tags(rtId) });
+    internetPath.push(new ec2.CfnRoute(scope, `${rtId}DefaultRoute`, { routeTableId: rt.attrRouteTableId, destinationCidrBlock: ANY_IPV4, natGatewayId: nat.attrNatGatewayId }));
+    privateRts.push(rt);
+  }
+
+  const privateSubnets: ec2.CfnSubnet[] = [];
+  for (let i = 0; i < props.maxAzs; i++) {
+    const id = `PrivateSubnet${i + 1}`;
+    const s = new ec2.CfnSubnet(scope, id, { vpcId: vpc.attrVpcId, cidrBlock: subnetCidr(props.vpcCidr, 20, i, false), availabilityZone: azs[i], mapPublicIpOnLaunch: false, tags: tags(id) });
+    privateSubnets.push(s);
+    const rt = privateRts[i % privateRts.length];
+    internetPath.push(new ec2.CfnSubnetRouteTableAssociation(scope, `${id}RouteTableAssociation`, { subnetId: s.attrSubnetId, routeTableId: rt.attrRouteTableId }));
+    internetPath.push(new ec2.CfnSubnetNetworkAclAssociation(scope, `${id}NetworkAclAssociation`, { subnetId: s.attrSubnetId, networkAclId: privateAcl.attrId }));
+  }
+
+  const ivpc = ec2.Vpc.fromVpcAttributes(scope, 'VpcReference', {
+    vpcId: vpc.attrVpcId,
+    vpcCidrBlock: props.vpcCidr,
+    availabilityZones: azs,
+    privateSubnetIds: privateSubnets.map((s) => s.attrSubnetId),
+    privateSubnetRouteTableIds: privateSubnets.map((_, i) => privateRts[i % privateRts.length].attrRouteTableId),
+    privateSubnetIpv4CidrBlocks: privateSubnets.map((_, i) => subnetCidr(props.vpcCidr, 20, i, false)),
+  });
+  for (const acl of acls) {
+    nagSuppress(acl, 'AwsSolutions-VPC3', 'Explicit, numbered network ACL rules for the private and public tiers are part of AWS\'s reference topology for VPC Lambda internet access.');
+  }
+  return { vpc, cidr: props.vpcCidr, azs, privateSubnets, elasticIps, internetPath, ivpc };
+}
+
+interface NaclRule { name: string; number: number; egress: boolean; protocol: number; cidr: string; ports?: [number, number] }
+
+function naclRules(vpcCidr: string): NaclRule[] {
+  return [
+    { name: 'InboundFromVpc', number: 100, egress: false, protocol: -1, cidr: vpcCidr },
+    { name: 'InboundEphemeralTcp', number: 200, egress: false, protocol: 6, cidr: ANY_IPV4, ports: [1024, 65535] },
+    { name: 'InboundEphemeralUdp', number: 210, egress: false, protocol: 17, cidr: ANY_IPV4, ports: [1024, 65535] },
+    { name: 'OutboundAll', number: 100, egress: true, protocol: -1, cidr: ANY_IPV4 },
+  ];
+}
+
+function securityGroup(scope: Construct, net: Network): ec2.SecurityGroup {
+  return new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc: net.ivpc,
+    allowAllOutbound: true,
+    description: 'Lambda function network interfaces: no inbound rules, egress to the internet through the NAT gateway',
+  });
+}
+
+// The function name the Go construct derives (stack name, id, FNV-1a hash of the path).
+function defaultFunctionName(stack: Stack, path: string, id: string): string {
+  let h = 14695981039346656037n;
+  for (const c of Buffer.from(`${stack.stackName}/${path}`)) {
+    h ^= BigInt(c);
+    h = (h * 1099511628211n) & 0xffffffffffffffffn;
+  }
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '');
+  return `${clean(stack.stackName)}-${clean(id)}-${(h & 0xffffffffn).toString(16).padStart(8, '0')}`;
+}
+
+function fnWithRole(scope: Construct, props: TopologyProps, net: Network, sg: ec2.SecurityGroup): lambda.Function {
+  const stack = Stack.of(scope);
+  const name = defaultFunctionName(stack, `${scope.node.path}/Function`, scope.node.id);
+  const fscope = new Construct(scope, 'Function');
+  const arn = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const deny = new iam.PolicyStatement({
+    sid: 'DenyEniApisToFunctionCode',
+    effect: iam.Effect.DENY,
+    actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DetachNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    resources: ['*'],
+    conditions: { ArnEquals: { 'lambda:SourceFunctionArn': arn } },
+  });
+  const role = new iam.Role(fscope, 'ExecutionRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Execution role of Lambda function ${name} (VPC access, ENI APIs denied to the function's code)`,
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
+    inlinePolicies: { DenyNetworkInterfaceApisFromFunctionCode: new iam.PolicyDocument({ statements: [deny] }) },
+  });
+  const roleCfn = role.node.defaultChild as iam.CfnRole;
+  nagSuppress(roleCfn, 'AwsSolutions-IAM4', 'AWSLambdaVPCAccessExecutionRole is the AWS managed policy AWS prescribes for VPC-attached functions; Lambda needs its ENI permissions to attach the function to the VPC.',
+    ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']);
+  const logGroup = new logs.LogGroup(fscope, 'LogGroup', { logGroupName: `/aws/lambda/${name}`, retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const fn = new lambda.Function(fscope, 'Function', {
+    functionName: name,
+    code: lambda.Code.fromAsset(props.handlerDir, { assetHash: props.handlerHash, assetHashType: AssetHashType.CUSTOM }),
+    runtime: lambda.Runtime.PROVIDED_AL2023,
+    handler: 'bootstrap',
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: 128,
+    timeout: Duration.seconds(30),
+    description: props.description,
+    role,
+    logGroup,
+    vpc: net.ivpc,
+    vpcSubnets: { subnets: net.ivpc.privateSubnets },
+    securityGroups: [sg],
+  });
+  const fnCfn = fn.node.defaultChild as lambda.CfnFunction;
+  for (const r of net.internetPath) fnCfn.addResourceDependency(r, "the function's internet path must exist before the function runs");
+  const keepRole = "keep the execution role until Lambda has deleted the function's network interfaces";
+  (sg.node.defaultChild as CfnResource).addResourceDependency(roleCfn, keepRole);
+  for (const s of net.privateSubnets) s.addResourceDependency(roleCfn, keepRole);
+  return fn;
+}
