@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/vpclambda/vpclambda/internal/synthtrace"
 )
 
 // GoBuildFlags are the flags of the local build of a Go handler: a static,
@@ -189,6 +191,8 @@ func goBuildInputs(entry string, arch awslambda.Architecture) (*goInputs, error)
 // BuildGo builds the Go main package in entry (see GoCode) and returns where
 // the executable is.
 func BuildGo(entry string, arch awslambda.Architecture) (*GoBuild, error) {
+	synthtrace.Mark("handler-check")
+	defer synthtrace.Mark("handler-checked")
 	in, err := goBuildInputs(entry, arch)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"time"
+)
+
+// variant is one program measured against others.
+type variant struct {
+	name string
+	how  string      // how it is run, printed beside the figures
+	prep func()      // untimed, before every run (may be nil)
+	run  func(i int) // the timed run; i < 0 for the warm-up
+	ds   []float64   // seconds, one per repetition
+}
+
+// stat is min/median/max of a variant's runs, in seconds.
+type stat struct{ min, med, max float64 }
+
+// alternate runs every variant once to warm up, then reps rounds of one run
+// each, in the same order (A B C A B C ...), so that load on the machine
+// falls on every variant alike. It prints each variant's min/median/max.
+func alternate(reps int, vs ...*variant) []stat {
+	for _, v := range vs {
+		if v.prep != nil {
+			v.prep()
+		}
+		v.run(-1)
+	}
+	for i := 0; i < reps; i++ {
+		for _, v := range vs {
+			if v.prep != nil {
+				v.prep()
+			}
+			start := time.Now()
+			v.run(i)
+			v.ds = append(v.ds, time.Since(start).Seconds())
+		}
+	}
+	var out []stat
+	for _, v := range vs {
+		s := stats(v.ds)
+		out = append(out, s)
+		fmt.Printf("   %-44s min %6.2f s  median %6.2f s  max %6.2f s\n", v.name, s.min, s.med, s.max)
+		if v.how != "" {
+			fmt.Printf("   %-44s   run as: %s\n", "", v.how)
+		}
+	}
+	return out
+}
+
+func stats(ds []float64) stat {
+	s := append([]float64(nil), ds...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return stat{}
+	}
+	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return stat{s[0], med, s[len(s)-1]}
+}
+
+// verdict is "MET" or "MISSED" against a maximum.
+func verdict(v, max float64) string {
+	if v <= max {
+		return "MET"
+	}
+	return "MISSED"
+}
+
+func ratio(name string, a, b, target float64) {
+	r := a / b
+	line := fmt.Sprintf("   ratio %-52s %6.2f", name, r)
+	if target > 0 {
+		line += fmt.Sprintf("   target <= %.2f: %s", target, verdict(r, target))
+	}
+	fmt.Println(line)
+}
+
+func run(dir string, env []string, name string, args ...string) {
+	if out, err := output(dir, env, name, args...); err != nil {
+		fail(fmt.Sprintf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out))
+	}
+}
+
+func output(dir string, env []string, name string, args ...string) ([]byte, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	return cmd.CombinedOutput()
+}
+
+func check(err error) {
+	if err != nil {
+		fail(err.Error())
+	}
+}
+
+func fail(msg string) {
+	fmt.Fprintln(os.Stderr, "bench:", msg)
+	os.Exit(1)
+}
