@@ -50,7 +50,9 @@ func (b *bench) tracedApp() (*variant, *[][]float64) {
 		marks := map[string]int64{}
 		sc := bufio.NewScanner(&stderr)
 		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), synthtrace.Prefix); ok {
+			// The jsii runtime's exit message ends without a newline, so a
+			// mark may follow it on the same line.
+			if _, rest, ok := strings.Cut(sc.Text(), synthtrace.Prefix); ok {
 				f := strings.Fields(rest)
 				if len(f) == 2 {
 					ns, _ := strconv.ParseInt(f[1], 10, 64)
