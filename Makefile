@@ -40,17 +40,27 @@ fmt-check:
 	@out="$$(gofmt -l $(GO_FILES))"; if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi; echo "gofmt: ok"
 	@python3 -c 'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' test/emulator/*.py test/emulator/patches/*.py && echo "emulator harness (Python): parses"
 
+# go vet, then staticcheck (pinned in go.mod as a Go tool: go tool
+# staticcheck), over the module, the emulator tests and the embedding
+# example's own module (test/embed).
 vet:
 	go vet ./...
 	go vet -tags lifecycle ./internal/localaws ./test/lifecycle
+	go -C test/embed vet ./...
+	go tool staticcheck ./...
+	go tool staticcheck -tags lifecycle ./internal/localaws ./test/lifecycle
+	@echo "go vet, staticcheck: ok"
 
 # The user's synth path (CLI, offline, cfn-lint, netcheck), then the Go
-# tests; go vet ran just above, so go test does not repeat it (-vet=off).
+# tests and the embedding example (its own Go module, requiring this one
+# through a replace); go vet ran just above, so go test does not repeat it
+# (-vet=off).
 # Last, the tests that start the local AWS emulator (build tag lifecycle):
 # the emulator launcher, and the full deploy/update/destroy lifecycle.
 test: deps tools-check fmt-check vet
 	scripts/check-synth.sh
 	go test -count=1 -vet=off -timeout 20m ./...
+	go -C test/embed test -count=1 -vet=off ./...
 	go test -count=1 -vet=off -timeout 10m -tags lifecycle -v ./internal/localaws ./test/lifecycle
 
 # Check the synthesized template's internet path for every function subnet.

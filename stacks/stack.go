@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -167,7 +168,7 @@ func PropsFromContext(node constructs.Node) (id string, props *StackProps, err e
 		}
 		return strings.TrimSpace(fmt.Sprint(v)), true
 	}
-	var problems []string
+	problems := unknownContextKeys(node)
 	num := func(key string) *float64 {
 		s, ok := get(key)
 		if !ok {
@@ -197,7 +198,7 @@ func PropsFromContext(node constructs.Node) (id string, props *StackProps, err e
 	}
 	props.Construct.MaxAzs = num("maxAzs")
 	props.Construct.NatGateways = num("natGateways")
-	props.Construct.Function = &vpclambda.FunctionOptions{MemorySize: num("memorySize")}
+	props.Construct.Function = &vpclambda.FunctionOptions{FunctionOptions: awslambda.FunctionOptions{MemorySize: num("memorySize")}}
 	if len(problems) > 0 {
 		return "", nil, errors.New(strings.Join(problems, "\n"))
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -116,7 +117,12 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 	},
 	"existingVpc": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		stack := awscdk.NewStack(app, jsii.String("ExistingVpc"), nil)
-		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1)})
+		// The existing VPC stands for one made elsewhere. Under the
+		// recommended feature flags aws-cdk's Vpc adds a Lambda-backed
+		// custom resource that empties its default security group; it is
+		// not part of what this variant tests, so it is left out here.
+		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1),
+			RestrictDefaultSecurityGroup: jsii.Bool(false)})
 		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
 			Vpc:      vpc,
 			Function: &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())},
@@ -129,7 +135,7 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 			return nil, nil, err
 		}
 		for _, id := range []string{"Second", "Third"} {
-			if _, err := vl.AddFunction(id, &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), MemorySize: jsii.Number(256)}); err != nil {
+			if _, err := vl.AddFunction(id, &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionOptions: awslambda.FunctionOptions{MemorySize: jsii.Number(256)}}); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -185,7 +191,9 @@ func prepareFixtures(done func(int)) {
 		f := &fixture{Name: name}
 		outdir := filepath.Join(outRoot(), name)
 		f.err = vpclambda.CatchJsii(func() {
-			app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+			// The context users synthesize with: cdk.json's feature flags.
+			ctx := cdkJSONContext()
+			app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &ctx})
 			var err error
 			f.Stack, f.VL, err = variants[name](app)
 			if err != nil {
@@ -200,6 +208,22 @@ func prepareFixtures(done func(int)) {
 		done(i + 1)
 	}
 }
+
+// cdkJSONContext is the "context" of the repository's cdk.json (the
+// feature flags the CLI passes to the app).
+var cdkJSONContext = sync.OnceValue(func() map[string]interface{} {
+	data, err := os.ReadFile(filepath.Join("..", "cdk.json"))
+	if err != nil {
+		panic(err)
+	}
+	var c struct {
+		Context map[string]interface{} `json:"context"`
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		panic(fmt.Sprintf("cdk.json: %v", err))
+	}
+	return c.Context
+})
 
 // get returns the synthesized variant, failing the test if it could not be
 // synthesized.

@@ -108,11 +108,11 @@ func (m tpl) add(id, typ string, props map[string]interface{}) {
 
 // logical ids of the app's template, found by role rather than hard-coded.
 type appIDs struct {
-	vpc, igw, attach, nat, eip, fn, sg                 string
-	publicSubnet, privateSubnets                       []string
-	publicRT, privateRT, privateRoute, publicRoute     string
-	privateACL, publicACL                              string
-	privateEphemeralTcp, privateAssoc2, privateRTAssoc string
+	vpc, igw, attach, nat, eip, fn, sg             string
+	publicSubnet, privateSubnets                   []string
+	publicRT, privateRT, privateRoute, publicRoute string
+	privateACL, publicACL                          string
+	privateEphemeralTcp, privateAssoc2             string
 }
 
 func ids(t *testing.T, f *fixture) appIDs {

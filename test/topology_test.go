@@ -390,8 +390,11 @@ func TestRoleAndDenyPolicy(t *testing.T) {
 				wantStatement := map[string]interface{}{
 					"Sid":    "DenyEniApisToFunctionCode",
 					"Effect": "Deny",
-					"Action": []interface{}{"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
-						"ec2:DetachNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"},
+					// Sorted: aws-cdk-lib orders a statement's actions under
+					// the recommended feature flags (the order has no meaning
+					// in IAM).
+					"Action": []interface{}{"ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+						"ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface", "ec2:UnassignPrivateIpAddresses"},
 					"Resource": "*",
 					"Condition": map[string]interface{}{"ArnEquals": map[string]interface{}{"lambda:SourceFunctionArn": map[string]interface{}{
 						"Fn::Join": []interface{}{"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":lambda:",

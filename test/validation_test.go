@@ -13,7 +13,9 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
@@ -108,6 +110,42 @@ var badCases = []badCase{
 		prop: "Function.Runtime", want: []string{`"nodejs22.x"`, "Runtime_PROVIDED_AL2023"}},
 	{name: "invalid function name", props: function(func(o *vpclambda.FunctionOptions) { o.FunctionName = jsii.String("my function!") }),
 		prop: "Function.FunctionName", want: []string{`"my function!"`, "1 to 64 letters"}},
+	{name: "function option the construct owns: Vpc", props: existing(func(stack awscdk.Stack, p *vpclambda.VpcLambdaProps) { p.Function.Vpc = p.Vpc }),
+		prop: "Function.Vpc", want: []string{"Function.Vpc = set", "decided by the construct", "VpcLambdaProps.Vpc"}},
+	{name: "function option the construct owns: SecurityGroups", props: existing(func(stack awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.Function.SecurityGroups = &[]awsec2.ISecurityGroup{awsec2.NewSecurityGroup(stack, jsii.String("Sg"), &awsec2.SecurityGroupProps{Vpc: p.Vpc})}
+	}), prop: "Function.SecurityGroups", want: []string{"VpcLambda.SecurityGroup", "AllowedEgress"}},
+	{name: "function option the construct owns: AllowPublicSubnet", props: function(func(o *vpclambda.FunctionOptions) { o.AllowPublicSubnet = jsii.Bool(true) }),
+		prop: "Function.AllowPublicSubnet", want: []string{"Function.AllowPublicSubnet = true", "no public IP", "private subnets"}},
+	{name: "function option the construct owns: AllowAllOutbound", props: function(func(o *vpclambda.FunctionOptions) { o.AllowAllOutbound = jsii.Bool(false) }),
+		prop: "Function.AllowAllOutbound", want: []string{"Function.AllowAllOutbound = false", "AllowedEgress"}},
+	{name: "deprecated aws-cdk LogRetention", props: function(func(o *vpclambda.FunctionOptions) {
+		//lint:ignore SA1019 the deprecated option is set to check that it is rejected
+		o.FunctionOptions.LogRetention = awslogs.RetentionDays_ONE_WEEK
+	}), prop: "Function.FunctionOptions.LogRetention", want: []string{"= ONE_WEEK", "log-retention custom resource", "vpclambda.FunctionOptions.LogRetention"}},
+	{name: "log-retention custom resource options", props: function(func(o *vpclambda.FunctionOptions) {
+		o.LogRetentionRetryOptions = &awslambda.LogRetentionRetryOptions{MaxRetries: jsii.Number(3)}
+	}), prop: "Function.LogRetentionRetryOptions", want: []string{"log-retention custom resource", "LogRetention sets the retention"}},
+	{name: "imported role", props: func(stack awscdk.Stack) *vpclambda.VpcLambdaProps {
+		o := fn()
+		o.Role = awsiam.Role_FromRoleArn(stack, jsii.String("Imported"), jsii.String("arn:aws:iam::111111111111:role/existing"), nil)
+		return &vpclambda.VpcLambdaProps{Function: o}
+	}, prop: "Function.Role", want: []string{"Bad/Imported", "not a role created in this app", "awsiam.NewRole"}},
+	{name: "log group with retention", props: func(stack awscdk.Stack) *vpclambda.VpcLambdaProps {
+		o := fn()
+		o.LogGroup = awslogs.NewLogGroup(stack, jsii.String("Logs"), nil)
+		o.LogRetention = awslogs.RetentionDays_ONE_WEEK
+		return &vpclambda.VpcLambdaProps{Function: o}
+	}, prop: "Function.LogRetention", want: []string{"together with LogGroup", "set the retention on your log group"}},
+	{name: "reserved environment variable", props: function(func(o *vpclambda.FunctionOptions) {
+		o.Environment = &map[string]*string{"AWS_REGION": jsii.String("eu-west-1")}
+	}), prop: `Function.Environment["AWS_REGION"]`, want: []string{`"eu-west-1"`, "Lambda reserves"}},
+	{name: "invalid environment variable name", props: function(func(o *vpclambda.FunctionOptions) {
+		o.Environment = &map[string]*string{"my-var": jsii.String("x")}
+	}), prop: `Function.Environment["my-var"]`, want: []string{"not a valid name", "MY_VAR"}},
+	{name: "environment above 4 KB", props: function(func(o *vpclambda.FunctionOptions) {
+		o.Environment = &map[string]*string{"BIG": jsii.String(strings.Repeat("x", 4100))}
+	}), prop: "Function.Environment", want: []string{"4103 bytes", "4096 bytes"}},
 	{name: "no function", props: func(awscdk.Stack) *vpclambda.VpcLambdaProps { return &vpclambda.VpcLambdaProps{} },
 		prop: "Function", want: []string{"is required"}},
 	{name: "empty egress list", props: net(func(p *vpclambda.VpcLambdaProps) { p.AllowedEgress = &[]awsec2.Port{} }),
@@ -187,7 +225,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	_, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
 		VpcCidr:     jsii.String("10.0.0.0/8"),
 		NatGateways: jsii.Number(0),
-		Function:    &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), MemorySize: jsii.Number(1)},
+		Function:    &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionOptions: awslambda.FunctionOptions{MemorySize: jsii.Number(1)}},
 	})
 	var ve *vpclambda.ValidationError
 	if !errors.As(err, &ve) || len(ve.Problems) != 3 {
@@ -208,8 +246,8 @@ func TestAddFunctionRejectsBadInput(t *testing.T) {
 		want string
 	}{
 		"duplicate id":   {"Function", fn(), `id = "Function": is already used`},
-		"duplicate name": {"Other", &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionName: jsii.String(vl.Function.FunctionName)}, "already the name of another function"},
-		"bad memory":     {"Other", &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), MemorySize: jsii.Number(99999)}, "FunctionOptions.MemorySize = 99999"},
+		"duplicate name": {"Other", &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionOptions: awslambda.FunctionOptions{FunctionName: jsii.String(vl.Function.FunctionName)}}, "already the name of another function"},
+		"bad memory":     {"Other", &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionOptions: awslambda.FunctionOptions{MemorySize: jsii.Number(99999)}}, "FunctionOptions.MemorySize = 99999"},
 		"nil options":    {"Other", nil, "FunctionOptions = <unset>"},
 	} {
 		if _, err := vl.AddFunction(c.id, c.opts); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -303,11 +341,16 @@ func TestAppReportsErrorsWithoutPanic(t *testing.T) {
 
 func TestContextIsParsedWithClearErrors(t *testing.T) {
 	for ctx, want := range map[string]string{
-		`{"natGateways":"lots"}`:     `context natGateways = "lots" is not a number; fix: -c natGateways=<number>`,
-		`{"memorySize":"big"}`:       `context memorySize = "big" is not a number`,
-		`{"account":"111111111111"}`: "account and region must be given together",
-		`{"region":"eu-west-1"}`:     "account and region must be given together",
-		`{"maxAzs":"3","natGateways":"2","vpcCidr":"10.1.0.0/16","memorySize":"256","stackName":"Other"}`: "",
+		`{"natGateways":"lots"}`:                    `context natGateways = "lots" is not a number; fix: -c natGateways=<number>`,
+		`{"memorySize":"big"}`:                      `context memorySize = "big" is not a number`,
+		`{"account":"111111111111"}`:                "account and region must be given together",
+		`{"region":"eu-west-1"}`:                    "account and region must be given together",
+		`{"maxAZs":"3"}`:                            "context maxAZs = 3 is not a setting of this app; did you mean maxAzs (MaxAzs)? fix: -c maxAzs=...",
+		`{"natGateway":"2"}`:                        "did you mean natGateways",
+		`{"MemorySize":"256"}`:                      "did you mean memorySize",
+		`{"stackname":"X","vpcCidr":"10.1.0.0/16"}`: "did you mean stackName",
+		`{"maxAzs":"2","@aws-cdk/core:newStyleStackSynthesis":true,"availability-zones:account=1:region=r":["a"],"aws:cdk:enable-path-metadata":true,"myOwnSetting":"x"}`: "no error",
+		`{"maxAzs":"3","natGateways":"2","vpcCidr":"10.1.0.0/16","memorySize":"256","stackName":"Other"}`:                                                                 "",
 	} {
 		var props *stacks.StackProps
 		var id string
@@ -318,6 +361,12 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 			app := awscdk.NewApp(&awscdk.AppProps{Context: &c})
 			id, props, err = stacks.PropsFromContext(app.Node())
 		})
+		if want == "no error" { // CDK's own keys and unrelated keys pass
+			if err != nil || *props.Construct.MaxAzs != 2 {
+				t.Errorf("%s: want no error, got %v", ctx, err)
+			}
+			continue
+		}
 		if want == "" {
 			if err != nil || id != "Other" || *props.Construct.MaxAzs != 3 || *props.Construct.NatGateways != 2 ||
 				*props.Construct.VpcCidr != "10.1.0.0/16" || *props.Construct.Function.MemorySize != 256 {

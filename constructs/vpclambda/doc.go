@@ -14,7 +14,59 @@
 //     the EC2 network interface APIs to the function's own code;
 //   - the function, attached to every private subnet, with a log group.
 //
-// NewVpcLambda validates its props and returns a *ValidationError naming
-// every bad prop, its value and the fix, before it adds anything to the
-// construct tree. Everything it creates is exposed on VpcLambda.
+// # Getting started
+//
+// Create the construct in a stack with the function's code; a Go handler is
+// built locally for arm64 without Docker:
+//
+//	net, err := vpclambda.NewVpcLambda(stack, "Egress", &vpclambda.VpcLambdaProps{
+//		Function: &vpclambda.FunctionOptions{Entry: jsii.String("lambda/fetcher")},
+//	})
+//	if err != nil {
+//		log.Fatal(err) // every bad prop, its value and the fix
+//	}
+//
+// The defaults (VpcLambdaProps) build the reference topology above with
+// one NAT gateway; NatGateways equal to the AZ count gives each AZ its own.
+// With VpcLambdaProps.Vpc the function is attached to the private subnets
+// of an existing VPC instead, and only the security group, role, log group
+// and function are created.
+//
+// # Functions
+//
+// FunctionOptions embeds aws-cdk's awslambda.FunctionOptions, so every
+// function option of aws-cdk-lib works (tracing, reserved concurrency,
+// layers, destinations, ...), and adds the code (Entry or Code, Runtime,
+// Handler). The construct owns the function's network placement, so the
+// options that would change it are rejected with what to use instead; see
+// FunctionOptions. VpcLambda.AddFunction attaches more functions to the same
+// subnets and security group, each with its own role and log group.
+//
+// # What it exposes
+//
+// VpcLambda embeds constructs.Construct: the value is the scope of
+// everything it creates, so awscdk.Tags_Of(net), net.Node(), aspects and
+// cdk-nag suppressions by path work on it. Vpc is an awsec2.IVpc for other
+// constructs; Network holds every CloudFormation resource of a VPC the
+// construct created; Functions lists each function with its role, deny
+// statement and log group.
+//
+// # Errors
+//
+// NewVpcLambda and AddFunction validate everything before they add anything
+// to the construct tree and return a *ValidationError listing every
+// problem (Problem: prop, value, message, fix). Nothing is reported at
+// deploy time that synth could have caught, and nothing panics.
+//
+// # cdk-nag
+//
+// The construct suppresses, with its reasons, AwsSolutions-IAM4 on each
+// execution role (the managed policy the design requires) and
+// AwsSolutions-VPC3 on its network ACLs (part of the design).
+//
+// # Versions
+//
+// The module is versioned with tags vMAJOR.MINOR.PATCH; before 1.0 a minor
+// version may change the API, and CHANGELOG.md at the repository root says
+// what changed for embedders.
 package vpclambda

@@ -14,6 +14,7 @@ type Problem struct {
 	Fix     string // what to do instead
 }
 
+// String renders the problem as "Prop = Value: Message; fix: Fix".
 func (p Problem) String() string {
 	return fmt.Sprintf("%s = %s: %s; fix: %s", p.Prop, p.Value, p.Message, p.Fix)
 }
@@ -22,10 +23,11 @@ func (p Problem) String() string {
 // returned before any resource is added to the construct tree, so a failed
 // call leaves the tree as it was.
 type ValidationError struct {
-	Construct string // the construct id
-	Problems  []Problem
+	Construct string    // the construct id
+	Problems  []Problem // every problem found, in the order of the props
 }
 
+// Error lists every problem, one per line.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "vpclambda %q: %d invalid propert", e.Construct, len(e.Problems))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
@@ -19,11 +20,13 @@ func ExampleNewVpcLambda() {
 
 	net, err := vpclambda.NewVpcLambda(stack, "Egress", &vpclambda.VpcLambdaProps{
 		Function: &vpclambda.FunctionOptions{
-			Entry:      jsii.String("../../functions/checkip"), // a Go main package
-			MemorySize: jsii.Number(256),
-			Timeout:    awscdk.Duration_Seconds(jsii.Number(10)),
-			Environment: &map[string]*string{
-				"CHECKIP_URL": jsii.String("https://checkip.amazonaws.com"),
+			Entry: jsii.String("../../functions/checkip"), // a Go main package
+			FunctionOptions: awslambda.FunctionOptions{
+				MemorySize: jsii.Number(256),
+				Timeout:    awscdk.Duration_Seconds(jsii.Number(10)),
+				Environment: &map[string]*string{
+					"CHECKIP_URL": jsii.String("https://checkip.amazonaws.com"),
+				},
 			},
 		},
 	})
@@ -82,6 +85,48 @@ func ExampleVpcLambda_AddFunction() {
 	_ = worker.Function // an awslambda.Function: grant, add event sources, ...
 	fmt.Println(len(net.Functions), "functions share", len(net.PrivateSubnets), "subnets")
 	// Output: 2 functions share 2 subnets
+}
+
+// Every option of aws-cdk's awslambda.FunctionOptions flows through:
+// here X-Ray tracing, reserved concurrency, a layer (Lambda Insights for
+// arm64) and a dead-letter queue. The VpcLambda is itself a construct, so
+// tags, aspects and cdk-nag suppressions apply to it and everything inside.
+func ExampleFunctionOptions() {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("MyStack"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
+	})
+	insights := awslambda.LayerVersion_FromLayerVersionArn(stack, jsii.String("Insights"),
+		jsii.String("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension-Arm64:20"))
+
+	net, err := vpclambda.NewVpcLambda(stack, "Egress", &vpclambda.VpcLambdaProps{
+		AvailabilityZones: jsii.Strings("us-east-1a", "us-east-1b"),
+		Function: &vpclambda.FunctionOptions{
+			Entry: jsii.String("../../functions/checkip"),
+			FunctionOptions: awslambda.FunctionOptions{
+				MemorySize:                   jsii.Number(512),
+				Tracing:                      awslambda.Tracing_ACTIVE,
+				ReservedConcurrentExecutions: jsii.Number(5),
+				Layers:                       &[]awslambda.ILayerVersion{insights},
+				DeadLetterQueueEnabled:       jsii.Bool(true),
+			},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	awscdk.Tags_Of(net).Add(jsii.String("team"), jsii.String("payments"), nil)
+	fmt.Println(*net.Node().Path(), *net.Function.Function.Node().Path())
+
+	fn := assertions.Template_FromStack(stack, nil).FindResources(jsii.String("AWS::Lambda::Function"), nil)
+	for _, r := range *fn {
+		p := (*r)["Properties"].(map[string]interface{})
+		fmt.Println(p["TracingConfig"], p["ReservedConcurrentExecutions"], len(p["Layers"].([]interface{})), p["DeadLetterConfig"] != nil)
+	}
+	// Output:
+	// MyStack/Egress MyStack/Egress/Function/Function
+	// map[Mode:Active] 5 1 true
 }
 
 // Attaching to an existing VPC whose private subnets already route to a

@@ -84,7 +84,7 @@ func goBuildInputs(entry string, arch awslambda.Architecture) (*goInputs, error)
 		return nil, err
 	}
 	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("Go handler directory %s does not exist", abs)
+		return nil, fmt.Errorf("the Go handler directory %s does not exist", abs)
 	}
 	goarch := "arm64"
 	if arch != nil && *arch.Name() == *awslambda.Architecture_X86_64().Name() {
@@ -123,16 +123,16 @@ func goBuildInputs(entry string, arch awslambda.Architecture) (*goInputs, error)
 			return nil, fmt.Errorf("go list in %s: %v", abs, err)
 		}
 		if p.Error != nil {
-			return nil, fmt.Errorf("Go handler %s: %s", abs, p.Error.Err)
+			return nil, fmt.Errorf("the Go handler %s: %s", abs, p.Error.Err)
 		}
 		pkgs = append(pkgs, p)
 	}
 	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("Go handler directory %s holds no Go package", abs)
+		return nil, fmt.Errorf("the Go handler directory %s holds no Go package", abs)
 	}
 	root := pkgs[len(pkgs)-1] // -deps lists the named package last
 	if root.Name != "main" {
-		return nil, fmt.Errorf("Go handler %s is package %s; a Lambda handler must be package main", abs, root.Name)
+		return nil, fmt.Errorf("the Go handler %s is package %s; a Lambda handler must be package main", abs, root.Name)
 	}
 
 	version := exec.Command(goBin, "env", "GOVERSION")

@@ -22,13 +22,13 @@ const (
 // NaclRule is one entry of a network ACL created by the construct.
 type NaclRule struct {
 	Name       string // construct id suffix, e.g. "InboundEphemeralTcp"
-	RuleNumber int
-	Egress     bool
-	Protocol   int // ProtocolAll, ProtocolTcp or ProtocolUdp
-	CidrBlock  string
-	FromPort   int // only for TCP and UDP
-	ToPort     int
-	Purpose    string
+	RuleNumber int    // evaluation order: lowest first, first match wins
+	Egress     bool   // outbound (true) or inbound (false)
+	Protocol   int    // ProtocolAll, ProtocolTcp or ProtocolUdp
+	CidrBlock  string // the peer: destination when Egress, source otherwise
+	FromPort   int    // first port, only for TCP and UDP
+	ToPort     int    // last port, only for TCP and UDP
+	Purpose    string // why the rule exists, for people
 }
 
 // PrivateNaclRules are the rules of the private tier's network ACL (the

@@ -20,11 +20,11 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 	}
 	v.Network = n
 	tag := func(id string) *[]*awscdk.CfnTag {
-		return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*v.Construct.Node().Path() + "/" + id)}}
+		return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*v.Node().Path() + "/" + id)}}
 	}
 	path := func(rs ...awscdk.CfnResource) { n.internetPath = append(n.internetPath, rs...) }
 
-	n.Vpc = awsec2.NewCfnVPC(v.Construct, jsii.String("Vpc"), &awsec2.CfnVPCProps{
+	n.Vpc = awsec2.NewCfnVPC(v, jsii.String("Vpc"), &awsec2.CfnVPCProps{
 		CidrBlock:          jsii.String(n.Cidr),
 		EnableDnsSupport:   jsii.Bool(true),
 		EnableDnsHostnames: jsii.Bool(true),
@@ -32,16 +32,16 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 	})
 	vpcID := n.Vpc.AttrVpcId()
 
-	n.InternetGateway = awsec2.NewCfnInternetGateway(v.Construct, jsii.String("InternetGateway"), &awsec2.CfnInternetGatewayProps{Tags: tag("InternetGateway")})
-	n.GatewayAttachment = awsec2.NewCfnVPCGatewayAttachment(v.Construct, jsii.String("InternetGatewayAttachment"), &awsec2.CfnVPCGatewayAttachmentProps{
+	n.InternetGateway = awsec2.NewCfnInternetGateway(v, jsii.String("InternetGateway"), &awsec2.CfnInternetGatewayProps{Tags: tag("InternetGateway")})
+	n.GatewayAttachment = awsec2.NewCfnVPCGatewayAttachment(v, jsii.String("InternetGatewayAttachment"), &awsec2.CfnVPCGatewayAttachmentProps{
 		VpcId:             vpcID,
 		InternetGatewayId: n.InternetGateway.AttrInternetGatewayId(),
 	})
 	path(n.GatewayAttachment)
 
 	// Public tier: the NAT gateways' subnets, routed to the internet gateway.
-	n.PublicRouteTable = awsec2.NewCfnRouteTable(v.Construct, jsii.String("PublicRouteTable"), &awsec2.CfnRouteTableProps{VpcId: vpcID, Tags: tag("PublicRouteTable")})
-	n.PublicDefaultRoute = awsec2.NewCfnRoute(v.Construct, jsii.String("PublicDefaultRoute"), &awsec2.CfnRouteProps{
+	n.PublicRouteTable = awsec2.NewCfnRouteTable(v, jsii.String("PublicRouteTable"), &awsec2.CfnRouteTableProps{VpcId: vpcID, Tags: tag("PublicRouteTable")})
+	n.PublicDefaultRoute = awsec2.NewCfnRoute(v, jsii.String("PublicDefaultRoute"), &awsec2.CfnRouteProps{
 		RouteTableId:         n.PublicRouteTable.AttrRouteTableId(),
 		DestinationCidrBlock: jsii.String(anyIpv4),
 		GatewayId:            n.InternetGateway.AttrInternetGatewayId(),
@@ -50,14 +50,14 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 	n.PublicDefaultRoute.AddResourceDependency(n.GatewayAttachment, jsii.String("the internet gateway must be attached before it is a route target"))
 	path(n.PublicDefaultRoute)
 
-	n.PublicNetworkAcl = awsec2.NewCfnNetworkAcl(v.Construct, jsii.String("PublicNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: vpcID, Tags: tag("PublicNetworkAcl")})
-	n.PrivateNetworkAcl = awsec2.NewCfnNetworkAcl(v.Construct, jsii.String("PrivateNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: vpcID, Tags: tag("PrivateNetworkAcl")})
+	n.PublicNetworkAcl = awsec2.NewCfnNetworkAcl(v, jsii.String("PublicNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: vpcID, Tags: tag("PublicNetworkAcl")})
+	n.PrivateNetworkAcl = awsec2.NewCfnNetworkAcl(v, jsii.String("PrivateNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: vpcID, Tags: tag("PrivateNetworkAcl")})
 	v.naclEntries(naclPublicTierName, n.PublicNetworkAcl, PublicNaclRules(n.Cidr))
 	v.naclEntries(naclPrivateTierName, n.PrivateNetworkAcl, PrivateNaclRules(n.Cidr))
 
 	for j, cidr := range np.layout.Public {
 		id := fmt.Sprintf("PublicSubnet%d", j+1)
-		s := awsec2.NewCfnSubnet(v.Construct, jsii.String(id), &awsec2.CfnSubnetProps{
+		s := awsec2.NewCfnSubnet(v, jsii.String(id), &awsec2.CfnSubnetProps{
 			VpcId:               vpcID,
 			CidrBlock:           jsii.String(cidr.String()),
 			AvailabilityZone:    np.azs[j],
@@ -65,19 +65,19 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 			Tags:                tag(id),
 		})
 		n.PublicSubnets = append(n.PublicSubnets, s)
-		path(awsec2.NewCfnSubnetRouteTableAssociation(v.Construct, jsii.String(id+"RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
+		path(awsec2.NewCfnSubnetRouteTableAssociation(v, jsii.String(id+"RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
 			SubnetId: s.AttrSubnetId(), RouteTableId: n.PublicRouteTable.AttrRouteTableId(),
 		}))
-		path(awsec2.NewCfnSubnetNetworkAclAssociation(v.Construct, jsii.String(id+"NetworkAclAssociation"), &awsec2.CfnSubnetNetworkAclAssociationProps{
+		path(awsec2.NewCfnSubnetNetworkAclAssociation(v, jsii.String(id+"NetworkAclAssociation"), &awsec2.CfnSubnetNetworkAclAssociationProps{
 			SubnetId: s.AttrSubnetId(), NetworkAclId: n.PublicNetworkAcl.AttrId(),
 		}))
 
 		natID := fmt.Sprintf("NatGateway%d", j+1)
-		eip := awsec2.NewCfnEIP(v.Construct, jsii.String(natID+"Eip"), &awsec2.CfnEIPProps{Domain: jsii.String("vpc"), Tags: tag(natID + "Eip")})
+		eip := awsec2.NewCfnEIP(v, jsii.String(natID+"Eip"), &awsec2.CfnEIPProps{Domain: jsii.String("vpc"), Tags: tag(natID + "Eip")})
 		// An Elastic IP for a VPC in the same template needs the gateway
 		// attachment first (CloudFormation's documented requirement).
 		eip.AddResourceDependency(n.GatewayAttachment, jsii.String("an Elastic IP in a VPC needs the internet gateway attached"))
-		nat := awsec2.NewCfnNatGateway(v.Construct, jsii.String(natID), &awsec2.CfnNatGatewayProps{
+		nat := awsec2.NewCfnNatGateway(v, jsii.String(natID), &awsec2.CfnNatGatewayProps{
 			AllocationId:     eip.AttrAllocationId(),
 			SubnetId:         s.AttrSubnetId(),
 			ConnectivityType: jsii.String("public"),
@@ -87,8 +87,8 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 		n.NatGateways = append(n.NatGateways, nat)
 
 		rtID := fmt.Sprintf("PrivateRouteTable%d", j+1)
-		rt := awsec2.NewCfnRouteTable(v.Construct, jsii.String(rtID), &awsec2.CfnRouteTableProps{VpcId: vpcID, Tags: tag(rtID)})
-		route := awsec2.NewCfnRoute(v.Construct, jsii.String(rtID+"DefaultRoute"), &awsec2.CfnRouteProps{
+		rt := awsec2.NewCfnRouteTable(v, jsii.String(rtID), &awsec2.CfnRouteTableProps{VpcId: vpcID, Tags: tag(rtID)})
+		route := awsec2.NewCfnRoute(v, jsii.String(rtID+"DefaultRoute"), &awsec2.CfnRouteProps{
 			RouteTableId:         rt.AttrRouteTableId(),
 			DestinationCidrBlock: jsii.String(anyIpv4),
 			NatGatewayId:         nat.AttrNatGatewayId(),
@@ -101,7 +101,7 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 	var privateIDs, privateRTs, privateCidrs []*string
 	for i, cidr := range np.layout.Private {
 		id := fmt.Sprintf("PrivateSubnet%d", i+1)
-		s := awsec2.NewCfnSubnet(v.Construct, jsii.String(id), &awsec2.CfnSubnetProps{
+		s := awsec2.NewCfnSubnet(v, jsii.String(id), &awsec2.CfnSubnetProps{
 			VpcId:               vpcID,
 			CidrBlock:           jsii.String(cidr.String()),
 			AvailabilityZone:    np.azs[i],
@@ -110,10 +110,10 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 		})
 		n.PrivateSubnets = append(n.PrivateSubnets, s)
 		rt := n.PrivateRouteTables[i%len(n.PrivateRouteTables)]
-		path(awsec2.NewCfnSubnetRouteTableAssociation(v.Construct, jsii.String(id+"RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
+		path(awsec2.NewCfnSubnetRouteTableAssociation(v, jsii.String(id+"RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
 			SubnetId: s.AttrSubnetId(), RouteTableId: rt.AttrRouteTableId(),
 		}))
-		path(awsec2.NewCfnSubnetNetworkAclAssociation(v.Construct, jsii.String(id+"NetworkAclAssociation"), &awsec2.CfnSubnetNetworkAclAssociationProps{
+		path(awsec2.NewCfnSubnetNetworkAclAssociation(v, jsii.String(id+"NetworkAclAssociation"), &awsec2.CfnSubnetNetworkAclAssociationProps{
 			SubnetId: s.AttrSubnetId(), NetworkAclId: n.PrivateNetworkAcl.AttrId(),
 		}))
 		privateIDs = append(privateIDs, s.AttrSubnetId())
@@ -142,13 +142,13 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 		}
 		attrs.PublicSubnetIds, attrs.PublicSubnetRouteTableIds, attrs.PublicSubnetIpv4CidrBlocks = &ids, &rts, &cidrs
 	}
-	v.Vpc = awsec2.Vpc_FromVpcAttributes(v.Construct, jsii.String("VpcReference"), attrs)
+	v.Vpc = awsec2.Vpc_FromVpcAttributes(v, jsii.String("VpcReference"), attrs)
 	v.PrivateSubnets = *v.Vpc.PrivateSubnets()
 	if attrs.PublicSubnetIds != nil {
 		publicSubnets = *v.Vpc.PublicSubnets()
 	} else {
 		for j, s := range n.PublicSubnets {
-			publicSubnets = append(publicSubnets, awsec2.Subnet_FromSubnetAttributes(v.Construct, jsii.String(fmt.Sprintf("PublicSubnet%dReference", j+1)), &awsec2.SubnetAttributes{
+			publicSubnets = append(publicSubnets, awsec2.Subnet_FromSubnetAttributes(v, jsii.String(fmt.Sprintf("PublicSubnet%dReference", j+1)), &awsec2.SubnetAttributes{
 				SubnetId:         s.AttrSubnetId(),
 				AvailabilityZone: np.azs[j],
 				RouteTableId:     n.PublicRouteTable.AttrRouteTableId(),
@@ -188,7 +188,7 @@ func (v *VpcLambda) naclEntries(tier string, acl awsec2.CfnNetworkAcl, rules []N
 		if r.Protocol == ProtocolTcp || r.Protocol == ProtocolUdp {
 			props.PortRange = &awsec2.CfnNetworkAclEntry_PortRangeProperty{From: jsii.Number(r.FromPort), To: jsii.Number(r.ToPort)}
 		}
-		e := awsec2.NewCfnNetworkAclEntry(v.Construct, jsii.String(tier+"NetworkAcl"+r.Name), props)
+		e := awsec2.NewCfnNetworkAclEntry(v, jsii.String(tier+"NetworkAcl"+r.Name), props)
 		v.Network.NetworkAclEntries[tier+"/"+r.Name] = e
 		v.Network.internetPath = append(v.Network.internetPath, e)
 	}

@@ -110,8 +110,49 @@ type VpcLambdaProps struct {
 	AllowedEgress *[]awsec2.Port
 }
 
-// FunctionOptions configures one function attached to the private subnets.
+// FunctionOptions configures one function attached to the construct's
+// private subnets. It embeds aws-cdk's awslambda.FunctionOptions, so every
+// function option of the pinned aws-cdk-lib works (tracing, reserved
+// concurrency, layers, dead-letter queues, ephemeral storage, logging
+// format, Lambda Insights, ADOT, destinations, ...), and adds the code: a
+// Go main package built locally (Entry) or any awslambda.Code.
+//
+//	&vpclambda.FunctionOptions{
+//		Entry: jsii.String("lambda/worker"),
+//		FunctionOptions: awslambda.FunctionOptions{
+//			MemorySize:                   jsii.Number(512),
+//			Tracing:                      awslambda.Tracing_ACTIVE,
+//			ReservedConcurrentExecutions: jsii.Number(5),
+//		},
+//	}
+//
+// The construct owns the function's network placement, so these embedded
+// options are rejected at synth time, each with what to use instead: Vpc,
+// VpcSubnets, SecurityGroups, AllowPublicSubnet, AllowAllOutbound,
+// AllowAllIpv6Outbound, Ipv6AllowedForDualStack (VpcLambdaProps decides
+// them), and the embedded LogRetention, LogRemovalPolicy, LogRetentionRole
+// and LogRetentionRetryOptions (deprecated in aws-cdk-lib: they configure
+// its log-retention custom resource, which the construct never creates;
+// this struct's own LogRetention and LogRemovalPolicy shape the log group
+// the construct creates instead). The options that interact with the design are fully supported:
+//
+//   - FunctionName: fixed at synth time (the deny statement's ARN is built
+//     from it); default: the stack name and construct id plus a hash.
+//   - Architecture: the target of the Entry build; default ARM_64.
+//   - Role: a role created in this app (awsiam.NewRole); the construct adds
+//     AWSLambdaVPCAccessExecutionRole and the ENI deny to it. An imported
+//     role is refused, since neither could be added to it.
+//   - LogGroup: the function logs there instead of the construct's own log
+//     group. Otherwise the construct creates /aws/lambda/FUNCTION_NAME with
+//     the LogRetention (default one month) and LogRemovalPolicy (default
+//     DESTROY) of this struct, without a log-retention custom resource.
+//   - Environment: Lambda's reserved variable names (AWS_REGION, ...) and
+//     invalid names are rejected; the whole set must fit Lambda's 4 KB.
+//   - MemorySize (default 128, 128 to 10240 MB) and Timeout (default 30 s,
+//     1 s to 15 min) are checked against Lambda's limits.
 type FunctionOptions struct {
+	awslambda.FunctionOptions
+
 	// Entry is the directory of a Go main package (a Lambda handler). It is
 	// built locally, without Docker, into a `bootstrap` executable for
 	// Architecture with reproducible flags. Relative paths are resolved
@@ -135,49 +176,17 @@ type FunctionOptions struct {
 	// Default: "bootstrap" (ignored by OS-only runtimes, required by others).
 	Handler *string
 
-	// Architecture of the function and, with Entry, of the built binary.
-	//
-	// Default: awslambda.Architecture_ARM_64().
-	Architecture awslambda.Architecture
-
-	// MemorySize in MB, a whole number from 128 to 10240.
-	//
-	// Default: 128.
-	MemorySize *float64
-
-	// Timeout of one invocation, from 1 second to 15 minutes.
-	//
-	// Default: 30 seconds.
-	Timeout awscdk.Duration
-
-	// Environment variables of the function.
-	//
-	// Default: none.
-	Environment *map[string]*string
-
-	// Description of the function.
-	//
-	// Default: none.
-	Description *string
-
-	// FunctionName is the function's physical name: 1 to 64 letters,
-	// digits, hyphens or underscores. The name is fixed at synth time
-	// because the role's deny statement names the function's ARN, and
-	// building that ARN from the name (instead of referencing the function)
-	// lets the deny be in force before the function first runs, without a
-	// circular dependency.
-	//
-	// Default: the stack name and construct id, shortened to fit, plus a
-	// hash of the construct path and stack name.
-	FunctionName *string
-
-	// LogRetention of the function's CloudWatch log group.
+	// LogRetention of the log group the construct creates for the function
+	// (/aws/lambda/FUNCTION_NAME), without aws-cdk's log-retention custom
+	// resource. Not with LogGroup. (The embedded, deprecated
+	// awslambda.FunctionOptions.LogRetention is rejected: it would create
+	// that custom resource.)
 	//
 	// Default: awslogs.RetentionDays_ONE_MONTH.
 	LogRetention awslogs.RetentionDays
 
-	// LogRemovalPolicy of the function's log group when the stack is
-	// deleted.
+	// LogRemovalPolicy of the log group the construct creates, when the
+	// stack is deleted. Not with LogGroup.
 	//
 	// Default: awscdk.RemovalPolicy_DESTROY (deleting the stack leaves
 	// nothing behind; use RETAIN to keep the logs).

@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -28,18 +24,6 @@ type networkPlan struct {
 type existingPlan struct {
 	vpc     awsec2.IVpc
 	subnets []awsec2.ISubnet
-}
-
-// functionPlan is a validated FunctionOptions.
-type functionPlan struct {
-	code    awslambda.Code
-	runtime awslambda.Runtime
-	handler *string
-	arch    awslambda.Architecture
-	memory  float64
-	timeout awscdk.Duration
-	name    string
-	opts    *FunctionOptions
 }
 
 func wholeNumber(ps *problems, prop string, v *float64, def, min, max int, fix string) int {
@@ -250,112 +234,6 @@ func resolveJSON(stack awscdk.Stack, v interface{}) string {
 	}
 	b, _ := json.Marshal(r)
 	return string(b)
-}
-
-var functionNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-// planFunction validates one FunctionOptions; prop is its name in errors.
-func planFunction(ps *problems, prop string, o *FunctionOptions, defaultName string) *functionPlan {
-	if o == nil {
-		ps.add(prop, "<unset>", "is required", prop+": &vpclambda.FunctionOptions{Entry: jsii.String(\"path/to/handler\")}")
-		return nil
-	}
-	fp := &functionPlan{opts: o, runtime: o.Runtime, handler: o.Handler, arch: o.Architecture, timeout: o.Timeout}
-	if fp.runtime == nil {
-		fp.runtime = awslambda.Runtime_PROVIDED_AL2023()
-	}
-	if fp.handler == nil {
-		fp.handler = jsii.String(DefaultHandler)
-	} else if strings.TrimSpace(*fp.handler) == "" {
-		ps.add(prop+".Handler", show(o.Handler), "is empty", `leave it unset for "bootstrap", or name the handler`)
-	}
-	if fp.arch == nil {
-		fp.arch = awslambda.Architecture_ARM_64()
-	}
-	switch {
-	case o.Entry != nil && o.Code != nil:
-		ps.add(prop+".Entry", show(o.Entry), "is set together with Code", "set only one of Entry (a Go handler built locally) and Code")
-	case o.Entry == nil && o.Code == nil:
-		ps.add(prop+".Entry", "<unset>", "neither Entry nor Code is set: the function has no code", "set Entry to a Go main package directory, or Code")
-	case o.Entry != nil:
-		abs, _ := filepath.Abs(*o.Entry)
-		st, err := os.Stat(abs)
-		if err != nil || !st.IsDir() {
-			ps.add(prop+".Entry", show(o.Entry), fmt.Sprintf("is not a directory (resolved to %s)", abs),
-				"give the directory of the handler's Go main package; relative paths are resolved against the app's working directory")
-		} else if name := *fp.runtime.Name(); !strings.HasPrefix(name, "provided") {
-			ps.add(prop+".Runtime", fmt.Sprintf("%q", name), "cannot run the bootstrap binary built from Entry",
-				"use awslambda.Runtime_PROVIDED_AL2023(), or give Code instead of Entry")
-		} else {
-			fp.code = nil // built by build(), after every prop is known to be valid
-		}
-	default:
-		fp.code = o.Code
-	}
-
-	fp.memory = float64(wholeNumber(ps, prop+".MemorySize", o.MemorySize, DefaultMemorySize, MinMemorySize, MaxMemorySize,
-		fmt.Sprintf("use %d to %d MB", MinMemorySize, MaxMemorySize)))
-
-	if fp.timeout == nil {
-		fp.timeout = awscdk.Duration_Seconds(jsii.Number(DefaultTimeoutSeconds))
-	} else {
-		var secs float64
-		if err := CatchJsii(func() { secs = *o.Timeout.ToSeconds(nil) }); err != nil {
-			ps.add(prop+".Timeout", *o.Timeout.ToHumanString(), "is not a whole number of seconds: "+firstLine(err.Error()),
-				"use awscdk.Duration_Seconds(n) with 1 <= n <= 900")
-		} else if secs < MinTimeoutSeconds || secs > MaxTimeoutSeconds {
-			ps.add(prop+".Timeout", *o.Timeout.ToHumanString(), "is outside Lambda's limit of 1 second to 15 minutes",
-				"use a timeout from awscdk.Duration_Seconds(1) to awscdk.Duration_Minutes(15)")
-		}
-	}
-
-	fp.name = defaultName
-	if o.FunctionName != nil {
-		if unresolved(o.FunctionName) || !functionNameRe.MatchString(*o.FunctionName) {
-			ps.add(prop+".FunctionName", show(o.FunctionName), "must be 1 to 64 letters, digits, hyphens or underscores, known at synth time",
-				"use a literal name such as \"my-function\", or leave it unset for a generated one")
-		} else {
-			fp.name = *o.FunctionName
-		}
-	}
-	return fp
-}
-
-// build produces the function's code once every prop is valid.
-func (fp *functionPlan) build(ps *problems, prop string) {
-	if fp.code != nil || fp.opts.Entry == nil {
-		return
-	}
-	code, err := GoCode(*fp.opts.Entry, fp.arch)
-	if err != nil {
-		ps.add(prop+".Entry", show(fp.opts.Entry), "does not build: "+err.Error(), "fix the handler so that `go build` succeeds for linux")
-		return
-	}
-	fp.code = code
-}
-
-// defaultFunctionName derives a function name from the stack name and the
-// construct id, unique per stack and construct path, at most 64 characters.
-func defaultFunctionName(stack awscdk.Stack, path, id string) string {
-	clean := func(s string) string {
-		return regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(s, "")
-	}
-	sum := fnv64(*stack.StackName() + "/" + path)
-	suffix := fmt.Sprintf("-%08x", uint32(sum))
-	base := clean(*stack.StackName()) + "-" + clean(id)
-	if max := 64 - len(suffix); len(base) > max {
-		base = base[:max]
-	}
-	return base + suffix
-}
-
-func fnv64(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
 }
 
 func firstLine(s string) string {

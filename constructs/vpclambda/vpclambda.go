@@ -2,6 +2,7 @@ package vpclambda
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -39,23 +40,41 @@ const DenyPolicyName = "DenyNetworkInterfaceApisFromFunctionCode"
 // the function, their route tables and network ACLs. All fields are the
 // CloudFormation resources themselves, so nothing is hidden.
 type Network struct {
-	Vpc                awsec2.CfnVPC
-	Cidr               string
-	AvailabilityZones  []*string
-	InternetGateway    awsec2.CfnInternetGateway
-	GatewayAttachment  awsec2.CfnVPCGatewayAttachment
-	PublicSubnets      []awsec2.CfnSubnet // one per NAT gateway, in the first AZs
-	PrivateSubnets     []awsec2.CfnSubnet // one per AZ
-	PublicRouteTable   awsec2.CfnRouteTable
-	PublicDefaultRoute awsec2.CfnRoute // 0.0.0.0/0 -> internet gateway
+	// Vpc is the VPC (AWS::EC2::VPC) with DNS support and hostnames on.
+	Vpc awsec2.CfnVPC
+	// Cidr is the VPC's IPv4 block, e.g. "10.0.0.0/16".
+	Cidr string
+	// AvailabilityZones are the AZs of the private subnets, in order (a
+	// token per AZ for an environment-agnostic stack).
+	AvailabilityZones []*string
+	// InternetGateway is the VPC's internet gateway.
+	InternetGateway awsec2.CfnInternetGateway
+	// GatewayAttachment attaches InternetGateway to Vpc.
+	GatewayAttachment awsec2.CfnVPCGatewayAttachment
+	// PublicSubnets has one subnet per NAT gateway, in the first AZs.
+	PublicSubnets []awsec2.CfnSubnet
+	// PrivateSubnets has one subnet per AZ: the function's subnets.
+	PrivateSubnets []awsec2.CfnSubnet
+	// PublicRouteTable is shared by the public subnets.
+	PublicRouteTable awsec2.CfnRouteTable
+	// PublicDefaultRoute is 0.0.0.0/0 -> internet gateway.
+	PublicDefaultRoute awsec2.CfnRoute
 	// PrivateRouteTables has one table per NAT gateway; private subnet i is
 	// associated with table i mod len(PrivateRouteTables).
-	PrivateRouteTables   []awsec2.CfnRouteTable
-	PrivateDefaultRoutes []awsec2.CfnRoute // 0.0.0.0/0 -> NAT gateway i
-	NatGateways          []awsec2.CfnNatGateway
-	ElasticIps           []awsec2.CfnEIP // ElasticIps[i] belongs to NatGateways[i]
-	PublicNetworkAcl     awsec2.CfnNetworkAcl
-	PrivateNetworkAcl    awsec2.CfnNetworkAcl
+	PrivateRouteTables []awsec2.CfnRouteTable
+	// PrivateDefaultRoutes[i] is 0.0.0.0/0 -> NatGateways[i] in
+	// PrivateRouteTables[i].
+	PrivateDefaultRoutes []awsec2.CfnRoute
+	// NatGateways are the public NAT gateways, NatGateways[i] in
+	// PublicSubnets[i].
+	NatGateways []awsec2.CfnNatGateway
+	// ElasticIps[i] is the Elastic IP of NatGateways[i].
+	ElasticIps []awsec2.CfnEIP
+	// PublicNetworkAcl is the public subnets' network ACL (PublicNaclRules).
+	PublicNetworkAcl awsec2.CfnNetworkAcl
+	// PrivateNetworkAcl is the private subnets' network ACL
+	// (PrivateNaclRules).
+	PrivateNetworkAcl awsec2.CfnNetworkAcl
 	// NetworkAclEntries maps "Public/<rule name>" and "Private/<rule name>"
 	// (see PublicNaclRules, PrivateNaclRules) to the entry.
 	NetworkAclEntries map[string]awsec2.CfnNetworkAclEntry
@@ -68,12 +87,18 @@ type Network struct {
 // AttachedFunction is one function attached to the construct's private
 // subnets and security group, with its own role and log group.
 type AttachedFunction struct {
+	// Function is the Lambda function (grant to it, add event sources...).
 	Function awslambda.Function
-	// Role carries VpcLambdaExecutionPolicy and, inline, the deny
-	// statement for this function's ARN.
-	Role          awsiam.Role
+	// Role carries VpcLambdaExecutionPolicy and the deny statement for
+	// this function's ARN: the construct's own role (inline policy
+	// DenyPolicyName), or FunctionOptions.Role with both added.
+	Role awsiam.Role
+	// DenyStatement denies the ENI actions (DeniedEniActions) on "*" when
+	// lambda:SourceFunctionArn is this function's ARN.
 	DenyStatement awsiam.PolicyStatement
-	LogGroup      awslogs.LogGroup
+	// LogGroup is the log group the construct created; nil when
+	// FunctionOptions.LogGroup gave one.
+	LogGroup awslogs.LogGroup
 	// FunctionName is the function's physical name, fixed at synth time.
 	FunctionName string
 }
@@ -85,9 +110,11 @@ type AttachedFunction struct {
 // AWSLambdaVPCAccessExecutionRole plus a deny of the ENI APIs to the
 // function's own code.
 type VpcLambda struct {
-	// Construct is the construct's node in the tree: the scope of every
-	// resource it creates. Use it where a scope or construct is needed.
-	Construct constructs.Construct
+	// Construct makes the VpcLambda itself the scope of every resource it
+	// creates: use the value wherever a construct is needed
+	// (awscdk.Tags_Of(net), net.Node(), aspects, cdk-nag suppressions by
+	// path).
+	constructs.Construct
 
 	// Vpc is the VPC as an awsec2.IVpc for other constructs (RDS, ECS,
 	// more functions). For a VPC created here its private subnets are the
@@ -160,7 +187,8 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 		return nil, ps.err()
 	}
 
-	v := &VpcLambda{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	v := &VpcLambda{}
+	constructs.NewConstruct_Override(v, scope, jsii.String(id))
 	if np != nil {
 		v.buildNetwork(np)
 	} else {
@@ -169,7 +197,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 	}
 
 	allowAll := props.AllowedEgress == nil
-	v.SecurityGroup = awsec2.NewSecurityGroup(v.Construct, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
+	v.SecurityGroup = awsec2.NewSecurityGroup(v, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:              v.Vpc,
 		AllowAllOutbound: jsii.Bool(allowAll),
 		Description:      jsii.String("Lambda function network interfaces: no inbound rules, egress to the internet through the NAT gateway"),
@@ -191,13 +219,13 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 // security group between them). It gets its own role, with the deny
 // statement for its own ARN, and its own log group.
 func (v *VpcLambda) AddFunction(id string, opts *FunctionOptions) (*AttachedFunction, error) {
-	ps := &problems{id: *v.Construct.Node().Id() + "/" + id}
-	if v.Construct.Node().TryFindChild(jsii.String(id)) != nil {
+	ps := &problems{id: *v.Node().Id() + "/" + id}
+	if v.Node().TryFindChild(jsii.String(id)) != nil {
 		ps.add("id", fmt.Sprintf("%q", id), "is already used in this VpcLambda", "choose a unique id")
 		return nil, ps.err()
 	}
-	stack := awscdk.Stack_Of(v.Construct)
-	fp := planFunction(ps, "FunctionOptions", opts, defaultFunctionName(stack, *v.Construct.Node().Path()+"/"+id, id))
+	stack := awscdk.Stack_Of(v)
+	fp := planFunction(ps, "FunctionOptions", opts, defaultFunctionName(stack, *v.Node().Path()+"/"+id, id))
 	if fp != nil {
 		for _, f := range v.Functions {
 			if f.FunctionName == fp.name {
@@ -218,10 +246,11 @@ func (v *VpcLambda) AddFunction(id string, opts *FunctionOptions) (*AttachedFunc
 	return af, nil
 }
 
-// attach creates the role, log group and function of one validated plan.
+// attach creates the role (unless the user gave one), the log group
+// (unless the user gave one) and the function of one validated plan.
 func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
-	scope := constructs.NewConstruct(v.Construct, jsii.String(id))
-	stack := awscdk.Stack_Of(v.Construct)
+	scope := constructs.NewConstruct(v, jsii.String(id))
+	stack := awscdk.Stack_Of(v)
 	af := &AttachedFunction{FunctionName: fp.name}
 
 	// The ARN is built from the fixed name rather than read from the
@@ -243,18 +272,34 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 			"ArnEquals": map[string]interface{}{"lambda:SourceFunctionArn": arn},
 		},
 	})
-	af.Role = awsiam.NewRole(scope, jsii.String("ExecutionRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-		Description: jsii.String("Execution role of Lambda function " + fp.name + " (VPC access, ENI APIs denied to the function's code)"),
-		ManagedPolicies: &[]awsiam.IManagedPolicy{
-			awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)),
-		},
-		InlinePolicies: &map[string]awsiam.PolicyDocument{
-			DenyPolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-				Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
-			}),
-		},
-	})
+	var denyPolicy awsiam.Policy
+	if fp.role == nil {
+		af.Role = awsiam.NewRole(scope, jsii.String("ExecutionRole"), &awsiam.RoleProps{
+			AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+			Description: jsii.String("Execution role of Lambda function " + fp.name + " (VPC access, ENI APIs denied to the function's code)"),
+			ManagedPolicies: &[]awsiam.IManagedPolicy{
+				awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)),
+			},
+			InlinePolicies: &map[string]awsiam.PolicyDocument{
+				DenyPolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
+					Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
+				}),
+			},
+		})
+	} else {
+		// The user's role gets the same two things: the managed policy
+		// (unless it has it) and the deny, as a policy of its own that the
+		// function waits for.
+		af.Role = fp.role
+		if !hasManagedPolicy(stack, fp.role, VpcLambdaExecutionPolicy) {
+			fp.role.AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)))
+		}
+		denyPolicy = awsiam.NewPolicy(scope, jsii.String("DenyEniPolicy"), &awsiam.PolicyProps{
+			PolicyName: jsii.String(DenyPolicyName),
+			Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
+		})
+		fp.role.AttachInlinePolicy(denyPolicy)
+	}
 	roleCfn := af.Role.Node().DefaultChild().(awsiam.CfnRole)
 	roleCfn.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
 		"rules_to_suppress": []interface{}{map[string]interface{}{
@@ -264,37 +309,27 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		}},
 	})
 
-	retention := fp.opts.LogRetention
-	if retention == "" {
-		retention = awslogs.RetentionDays_ONE_MONTH
+	logGroup := fp.logGroup
+	if logGroup == nil {
+		af.LogGroup = awslogs.NewLogGroup(scope, jsii.String("LogGroup"), &awslogs.LogGroupProps{
+			LogGroupName:  jsii.String("/aws/lambda/" + fp.name),
+			Retention:     fp.retention,
+			RemovalPolicy: fp.removalPolicy,
+		})
+		logGroup = af.LogGroup
 	}
-	removal := fp.opts.LogRemovalPolicy
-	if removal == "" {
-		removal = awscdk.RemovalPolicy_DESTROY
-	}
-	af.LogGroup = awslogs.NewLogGroup(scope, jsii.String("LogGroup"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String("/aws/lambda/" + fp.name),
-		Retention:     retention,
-		RemovalPolicy: removal,
-	})
 
-	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
-		FunctionName:   jsii.String(fp.name),
-		Code:           fp.code,
-		Runtime:        fp.runtime,
-		Handler:        fp.handler,
-		Architecture:   fp.arch,
-		MemorySize:     jsii.Number(fp.memory),
-		Timeout:        fp.timeout,
-		Environment:    fp.opts.Environment,
-		Description:    fp.opts.Description,
-		Role:           af.Role,
-		LogGroup:       af.LogGroup,
-		Vpc:            v.Vpc,
-		VpcSubnets:     &awsec2.SubnetSelection{Subnets: &v.PrivateSubnets},
-		SecurityGroups: &[]awsec2.ISecurityGroup{v.SecurityGroup},
-	})
+	props := fp.functionProps()
+	props.Role = af.Role
+	props.LogGroup = logGroup
+	props.Vpc = v.Vpc
+	props.VpcSubnets = &awsec2.SubnetSelection{Subnets: &v.PrivateSubnets}
+	props.SecurityGroups = &[]awsec2.ISecurityGroup{v.SecurityGroup}
+	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), props)
 	fnCfn := af.Function.Node().DefaultChild().(awslambda.CfnFunction)
+	if denyPolicy != nil {
+		fnCfn.AddResourceDependency(denyPolicy.Node().DefaultChild().(awscdk.CfnResource), jsii.String("the ENI deny must be in force before the function runs"))
+	}
 
 	// Creation order: the function is created only once its route to the
 	// internet is complete, so its first invocation already has internet.
@@ -317,4 +352,15 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 
 	v.Functions = append(v.Functions, af)
 	return af
+}
+
+// hasManagedPolicy reports whether a role created in this app already
+// lists the AWS managed policy name (e.g. "service-role/X").
+func hasManagedPolicy(stack awscdk.Stack, role awsiam.Role, name string) bool {
+	found := false
+	_ = CatchJsii(func() {
+		cfn := role.Node().DefaultChild().(awsiam.CfnRole)
+		found = strings.Contains(resolveJSON(stack, cfn.ManagedPolicyArns()), ":policy/"+name)
+	})
+	return found
 }
