@@ -29,7 +29,7 @@ tools-check:
 # The app skips aws-cdk-lib's built-in template validation (see main.go):
 # cfn-lint checks the template instead. W3005 is the DependsOn that
 # awslambda.Function adds on its own role (see test/checks_test.go).
-# Go fetches only the modules the app imports when cdk.json's `go run .`
+# Go fetches only the modules the app imports when cdk.json's scripts/cdk-app
 # builds it (no go mod download: that would fetch the test-only ones too).
 synth: node_modules/.installed tools-check
 	npx cdk synth
