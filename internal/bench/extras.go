@@ -20,7 +20,7 @@ func (b *bench) testSuite() {
 		&variant{name: "go test", run: func(int) { run(b.root, nil, "go", "test", "-count=1", "-vet=off", "./...") }},
 	)
 	synth := alternate(b.testReps, b.cliVariant("one app synth", "", nil))
-	ratio("go test / one warm `npx cdk synth` of the app", tests[0].med, synth[0].med, maxTestRatio)
+	ratio("go test / one warm `npx cdk synth` of the app", tests[0], synth[0], maxTestRatio)
 }
 
 // memory prints the peak memory of one synth.

@@ -16,6 +16,7 @@ type variant struct {
 	prep func()      // untimed, before every run (may be nil)
 	run  func(i int) // the timed run; i < 0 for the warm-up
 	ds   []float64   // seconds, one per repetition
+	stat             // of ds, once measured
 }
 
 // stat is min/median/max of a variant's runs, in seconds.
@@ -24,7 +25,7 @@ type stat struct{ min, med, max float64 }
 // alternate runs every variant once to warm up, then reps rounds of one run
 // each, in the same order (A B C A B C ...), so that load on the machine
 // falls on every variant alike. It prints each variant's min/median/max.
-func alternate(reps int, vs ...*variant) []stat {
+func alternate(reps int, vs ...*variant) []*variant {
 	for _, v := range vs {
 		if v.prep != nil {
 			v.prep()
@@ -41,16 +42,15 @@ func alternate(reps int, vs ...*variant) []stat {
 			v.ds = append(v.ds, time.Since(start).Seconds())
 		}
 	}
-	var out []stat
 	for _, v := range vs {
-		s := stats(v.ds)
-		out = append(out, s)
+		v.stat = stats(v.ds)
+		s := v.stat
 		fmt.Printf("   %-44s min %6.2f s  median %6.2f s  max %6.2f s\n", v.name, s.min, s.med, s.max)
 		if v.how != "" {
 			fmt.Printf("   %-44s   run as: %s\n", "", v.how)
 		}
 	}
-	return out
+	return vs
 }
 
 func stats(ds []float64) stat {
@@ -74,13 +74,22 @@ func verdict(v, max float64) string {
 	return "MISSED"
 }
 
-func ratio(name string, a, b, target float64) {
-	r := a / b
-	line := fmt.Sprintf("   ratio %-52s %6.2f", name, r)
+// ratio prints a's median over b's against a target (0: none), and beside
+// it two checks of the noise: the median of the per-round ratios (runs of
+// one round are next to each other in time) and the ratio of the minima.
+func ratio(name string, a, b *variant, target float64) {
+	r := a.med / b.med
+	line := fmt.Sprintf("   ratio %-52s %5.2f", name, r)
 	if target > 0 {
-		line += fmt.Sprintf("   target <= %.2f: %s", target, verdict(r, target))
+		line += fmt.Sprintf("  target <= %.2f: %-6s", target, verdict(r, target))
 	}
-	fmt.Println(line)
+	var rounds []float64
+	for i := range a.ds {
+		if i < len(b.ds) {
+			rounds = append(rounds, a.ds[i]/b.ds[i])
+		}
+	}
+	fmt.Printf("%s  (per round %.2f, minima %.2f)\n", line, stats(rounds).med, a.min/b.min)
 }
 
 func run(dir string, env []string, name string, args ...string) {
