@@ -5,7 +5,7 @@
 // bare processes, runs alternated. Then where the app's time goes, the
 // levers that were pulled, the test suite, memory, sizes and a cold set-up.
 // Run it with `make bench` from the repository root (`make bench
-// BENCH_FLAGS='-only like'` for the like-for-like section alone); it is not
+// BENCH_ONLY=like` for the like-for-like section alone); it is not
 // part of `make test`.
 package main
 
