@@ -108,10 +108,13 @@ func (s *Stack) addOutputs() {
 	out("PrivateSubnetIds", "The function's private subnets (comma-separated)", awscdk.Fn_Join(jsii.String(","), &subnets))
 	if vl.Network != nil {
 		var ips []*string
-		for _, eip := range vl.Network.ElasticIps {
+		for i, eip := range vl.Network.ElasticIps {
 			ips = append(ips, eip.AttrPublicIp())
+			for _, more := range vl.Network.SecondaryElasticIps[i] {
+				ips = append(ips, more.AttrPublicIp())
+			}
 		}
-		out("NatPublicIps", "Elastic IP(s) of the NAT gateway(s): the address the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+		out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
 	}
 	out("InvokeCommand", "Invoke the function; its publicIp must be one of NatPublicIps",
 		awscdk.Fn_Join(jsii.String(""), &[]*string{
@@ -150,13 +153,16 @@ func HandlerEntry() (string, error) {
 
 // Context keys the app reads (`cdk synth -c key=value` or cdk.json).
 var ContextKeys = map[string]string{
-	"account":     "AWS account id of the stack's environment (default: environment-agnostic)",
-	"region":      "AWS region of the stack's environment (default: environment-agnostic)",
-	"stackName":   "stack name (default " + DefaultStackName + ")",
-	"vpcCidr":     "VpcCidr",
-	"maxAzs":      "MaxAzs",
-	"natGateways": "NatGateways",
-	"memorySize":  "Function.MemorySize",
+	"account":          "AWS account id of the stack's environment (default: environment-agnostic)",
+	"region":           "AWS region of the stack's environment (default: environment-agnostic)",
+	"stackName":        "stack name (default " + DefaultStackName + ")",
+	"vpcCidr":          "VpcCidr",
+	"maxAzs":           "MaxAzs",
+	"natGateways":      "NatGateways",
+	"memorySize":       "Function.MemorySize",
+	"natProvider":      "NatProvider: gateway (default) or instance; natGateways is then the number of instances",
+	"ipv6":             "Ipv6: true for a dual-stack VPC (default false)",
+	"gatewayEndpoints": "GatewayEndpoints: s3,dynamodb (default), s3, dynamodb or none",
 }
 
 // PropsFromContext reads the app's settings from the CDK context.
@@ -198,6 +204,32 @@ func PropsFromContext(node constructs.Node) (id string, props *StackProps, err e
 	}
 	props.Construct.MaxAzs = num("maxAzs")
 	props.Construct.NatGateways = num("natGateways")
+	if v, ok := get("natProvider"); ok {
+		switch v {
+		case "gateway":
+		case "instance":
+			props.Construct.NatProvider = vpclambda.NatInstances(&vpclambda.NatInstanceOptions{Count: props.Construct.NatGateways})
+			props.Construct.NatGateways = nil
+		default:
+			problems = append(problems, fmt.Sprintf("context natProvider = %q is not a NAT provider; fix: -c natProvider=gateway or -c natProvider=instance", v))
+		}
+	}
+	if v, ok := get("ipv6"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("context ipv6 = %q is not true or false; fix: -c ipv6=true", v))
+		}
+		props.Construct.Ipv6 = &b
+	}
+	if v, ok := get("gatewayEndpoints"); ok {
+		list := []vpclambda.GatewayEndpointService{}
+		if v != "none" {
+			for _, e := range strings.Split(v, ",") {
+				list = append(list, vpclambda.GatewayEndpointService(strings.TrimSpace(e)))
+			}
+		}
+		props.Construct.GatewayEndpoints = &list
+	}
 	props.Construct.Function = &vpclambda.FunctionOptions{FunctionOptions: awslambda.FunctionOptions{MemorySize: num("memorySize")}}
 	if len(problems) > 0 {
 		return "", nil, errors.New(strings.Join(problems, "\n"))

@@ -129,6 +129,20 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 		})
 		return stack, vl, err
 	},
+	"natGatewayEips": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		return constructVariant(&vpclambda.VpcLambdaProps{
+			NatProvider:      vpclambda.NatGateways(&vpclambda.NatGatewayOptions{Count: jsii.Number(2), ElasticIpsPerGateway: jsii.Number(3)}),
+			GatewayEndpoints: &[]vpclambda.GatewayEndpointService{},
+		})(app)
+	},
+	"natInstances": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		return constructVariant(&vpclambda.VpcLambdaProps{NatProvider: vpclambda.NatInstances(nil)})(app)
+	},
+	"ipv6": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		return constructVariant(&vpclambda.VpcLambdaProps{
+			Ipv6: jsii.Bool(true), NatGateways: jsii.Number(2), AllowedEgress: &[]awsec2.Port{awsec2.Port_Tcp(jsii.Number(443))},
+		})(app)
+	},
 	"severalFunctions": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		stack, vl, err := constructVariant(&vpclambda.VpcLambdaProps{})(app)
 		if err != nil {

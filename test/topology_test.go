@@ -58,7 +58,7 @@ func TestResourceCounts(t *testing.T) {
 				"Custom::VpcRestrictDefaultSG":                   0,
 				"AWS::EC2::SecurityGroupIngress":                 0,
 				"AWS::EC2::SecurityGroupEgress":                  0,
-				"AWS::EC2::VPCEndpoint":                          0,
+				"AWS::EC2::VPCEndpoint":                          2, // S3 and DynamoDB gateway endpoints, by default
 				"AWS::EC2::FlowLog":                              0,
 				"AWS::EC2::EgressOnlyInternetGateway":            0,
 				"AWS::EC2::NetworkInterface":                     0,

@@ -146,6 +146,31 @@ var badCases = []badCase{
 	{name: "environment above 4 KB", props: function(func(o *vpclambda.FunctionOptions) {
 		o.Environment = &map[string]*string{"BIG": jsii.String(strings.Repeat("x", 4100))}
 	}), prop: "Function.Environment", want: []string{"4103 bytes", "4096 bytes"}},
+	{name: "NatProvider and NatGateways", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatInstances(nil)
+		p.NatGateways = jsii.Number(1)
+	}), prop: "NatGateways", want: []string{"set together with NatProvider", "NatGatewayOptions{Count"}},
+	{name: "more NAT instances than AZs", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatInstances(&vpclambda.NatInstanceOptions{Count: jsii.Number(3)})
+	}), prop: "NatProvider.Count", want: []string{"NatProvider.Count = 3", "from 1 to 2", "one per AZ"}},
+	{name: "no Elastic IP per NAT gateway", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatGateways(&vpclambda.NatGatewayOptions{ElasticIpsPerGateway: jsii.Number(0)})
+	}), prop: "NatProvider.ElasticIpsPerGateway", want: []string{"= 0", "from 1 to 8", "55,000"}},
+	{name: "nine Elastic IPs per NAT gateway", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatGateways(&vpclambda.NatGatewayOptions{ElasticIpsPerGateway: jsii.Number(9)})
+	}), prop: "NatProvider.ElasticIpsPerGateway", want: []string{"= 9", "up to seven secondary"}},
+	{name: "NAT instance type of another architecture", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatInstances(&vpclambda.NatInstanceOptions{InstanceType: awsec2.NewInstanceType(jsii.String("t3.nano"))})
+	}), prop: "NatProvider.InstanceType", want: []string{`"t3.nano"`, "X86_64 instance type but the image is for ARM_64", "t4g.nano"}},
+	{name: "unknown gateway endpoint", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.GatewayEndpoints = &[]vpclambda.GatewayEndpointService{vpclambda.GatewayEndpointS3, "sqs", vpclambda.GatewayEndpointS3}
+	}), prop: "GatewayEndpoints[1]", want: []string{`"sqs"`, "only S3 and DynamoDB", "GatewayEndpoints[2]", "listed twice"}},
+	{name: "NAT provider with an existing VPC", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.NatProvider = vpclambda.NatInstances(nil)
+	}), prop: "NatProvider", want: []string{"cannot apply to the existing VPC"}},
+	{name: "IPv6 on an existing VPC without IPv6", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.Ipv6 = jsii.Bool(true)
+	}), prop: "PrivateSubnets[0]", want: []string{"has no IPv6 block", "IPv6-only", "DUAL_STACK"}},
 	{name: "no function", props: func(awscdk.Stack) *vpclambda.VpcLambdaProps { return &vpclambda.VpcLambdaProps{} },
 		prop: "Function", want: []string{"is required"}},
 	{name: "empty egress list", props: net(func(p *vpclambda.VpcLambdaProps) { p.AllowedEgress = &[]awsec2.Port{} }),
@@ -345,6 +370,8 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 		`{"memorySize":"big"}`:                      `context memorySize = "big" is not a number`,
 		`{"account":"111111111111"}`:                "account and region must be given together",
 		`{"region":"eu-west-1"}`:                    "account and region must be given together",
+		`{"natProvider":"nat"}`:                     `context natProvider = "nat" is not a NAT provider; fix: -c natProvider=gateway or -c natProvider=instance`,
+		`{"ipv6":"yes"}`:                            `context ipv6 = "yes" is not true or false`,
 		`{"maxAZs":"3"}`:                            "context maxAZs = 3 is not a setting of this app; did you mean maxAzs (MaxAzs)? fix: -c maxAzs=...",
 		`{"natGateway":"2"}`:                        "did you mean natGateways",
 		`{"MemorySize":"256"}`:                      "did you mean memorySize",
@@ -377,5 +404,33 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: want %q, got %v", ctx, want, err)
 		}
+	}
+}
+
+func TestEgressContextKeys(t *testing.T) {
+	var props *stacks.StackProps
+	var err error
+	must(t, func() {
+		c := map[string]interface{}{"natProvider": "instance", "natGateways": "2", "maxAzs": "2", "ipv6": "true", "gatewayEndpoints": "s3"}
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &c})
+		_, props, err = stacks.PropsFromContext(app.Node())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := props.Construct
+	if _, ok := cp.NatProvider.(*vpclambda.NatInstanceProvider); !ok || cp.NatGateways != nil {
+		t.Errorf("natProvider=instance: provider %T, NatGateways %v", cp.NatProvider, cp.NatGateways)
+	}
+	if cp.Ipv6 == nil || !*cp.Ipv6 || cp.GatewayEndpoints == nil || fmt.Sprint(*cp.GatewayEndpoints) != "[s3]" {
+		t.Errorf("ipv6 / gatewayEndpoints not applied: %v %v", cp.Ipv6, cp.GatewayEndpoints)
+	}
+	must(t, func() {
+		c := map[string]interface{}{"gatewayEndpoints": "none"}
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &c})
+		_, props, err = stacks.PropsFromContext(app.Node())
+	})
+	if err != nil || props.Construct.GatewayEndpoints == nil || len(*props.Construct.GatewayEndpoints) != 0 {
+		t.Errorf("gatewayEndpoints=none must give an empty list: %v %v", props.Construct.GatewayEndpoints, err)
 	}
 }

@@ -8,131 +8,182 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// buildNetwork creates the reference network from a validated plan. It uses
-// CloudFormation resources directly: the L2 awsec2.Vpc always makes one
-// route table per subnet and a public subnet per AZ, and cannot express
-// "one private route table shared by every private subnet".
+// networkBuilder creates the resources of a new VPC from a validated plan:
+// the VPC and its internet gateway, the public tier with the NAT devices
+// of the plan's NatProvider, the private tier, the gateway endpoints and,
+// for a dual-stack VPC, the IPv6 half (dualStack). It uses CloudFormation
+// resources directly: the L2 awsec2.Vpc always makes one route table per
+// subnet and a public subnet per AZ, and cannot express "one private route
+// table shared by every private subnet".
+type networkBuilder struct {
+	v     *VpcLambda
+	n     *Network
+	np    *networkPlan
+	vpcID *string
+	ipv6  *dualStack // nil for an IPv4-only VPC
+}
+
+func (b *networkBuilder) tag(id string) *[]*awscdk.CfnTag {
+	return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*b.v.Node().Path() + "/" + id)}}
+}
+
+// path records resources the function's route to the internet needs; a
+// function is created only after all of them.
+func (b *networkBuilder) path(rs ...awscdk.CfnResource) {
+	b.n.internetPath = append(b.n.internetPath, rs...)
+}
+
+// buildNetwork creates the reference network from a validated plan.
 func (v *VpcLambda) buildNetwork(np *networkPlan) {
-	n := &Network{
+	v.Network = &Network{
 		Cidr:              np.cidr.String(),
 		AvailabilityZones: np.azs,
 		NetworkAclEntries: map[string]awsec2.CfnNetworkAclEntry{},
 	}
-	v.Network = n
-	tag := func(id string) *[]*awscdk.CfnTag {
-		return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*v.Node().Path() + "/" + id)}}
+	b := &networkBuilder{v: v, n: v.Network, np: np}
+	b.vpc()
+	if np.ipv6 {
+		b.ipv6 = newDualStack(b)
 	}
-	path := func(rs ...awscdk.CfnResource) { n.internetPath = append(n.internetPath, rs...) }
+	b.publicRoutes()
+	b.networkAcls()
+	b.publicTier()
+	b.privateTier()
+	b.gatewayEndpoints(np.endpoints)
+	b.reference()
+	b.suppressVpc3()
+}
 
-	n.Vpc = awsec2.NewCfnVPC(v, jsii.String("Vpc"), &awsec2.CfnVPCProps{
+func (b *networkBuilder) vpc() {
+	n := b.n
+	n.Vpc = awsec2.NewCfnVPC(b.v, jsii.String("Vpc"), &awsec2.CfnVPCProps{
 		CidrBlock:          jsii.String(n.Cidr),
 		EnableDnsSupport:   jsii.Bool(true),
 		EnableDnsHostnames: jsii.Bool(true),
-		Tags:               tag("Vpc"),
+		Tags:               b.tag("Vpc"),
 	})
-	vpcID := n.Vpc.AttrVpcId()
-
-	n.InternetGateway = awsec2.NewCfnInternetGateway(v, jsii.String("InternetGateway"), &awsec2.CfnInternetGatewayProps{Tags: tag("InternetGateway")})
-	n.GatewayAttachment = awsec2.NewCfnVPCGatewayAttachment(v, jsii.String("InternetGatewayAttachment"), &awsec2.CfnVPCGatewayAttachmentProps{
-		VpcId:             vpcID,
+	b.vpcID = n.Vpc.AttrVpcId()
+	n.InternetGateway = awsec2.NewCfnInternetGateway(b.v, jsii.String("InternetGateway"), &awsec2.CfnInternetGatewayProps{Tags: b.tag("InternetGateway")})
+	n.GatewayAttachment = awsec2.NewCfnVPCGatewayAttachment(b.v, jsii.String("InternetGatewayAttachment"), &awsec2.CfnVPCGatewayAttachmentProps{
+		VpcId:             b.vpcID,
 		InternetGatewayId: n.InternetGateway.AttrInternetGatewayId(),
 	})
-	path(n.GatewayAttachment)
+	b.path(n.GatewayAttachment)
+}
 
-	// Public tier: the NAT gateways' subnets, routed to the internet gateway.
-	n.PublicRouteTable = awsec2.NewCfnRouteTable(v, jsii.String("PublicRouteTable"), &awsec2.CfnRouteTableProps{VpcId: vpcID, Tags: tag("PublicRouteTable")})
-	n.PublicDefaultRoute = awsec2.NewCfnRoute(v, jsii.String("PublicDefaultRoute"), &awsec2.CfnRouteProps{
+func (b *networkBuilder) networkAcls() {
+	n := b.n
+	n.PublicNetworkAcl = awsec2.NewCfnNetworkAcl(b.v, jsii.String("PublicNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: b.vpcID, Tags: b.tag("PublicNetworkAcl")})
+	n.PrivateNetworkAcl = awsec2.NewCfnNetworkAcl(b.v, jsii.String("PrivateNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: b.vpcID, Tags: b.tag("PrivateNetworkAcl")})
+	b.naclEntries(naclPublicTierName, n.PublicNetworkAcl, PublicNaclRules(n.Cidr))
+	b.naclEntries(naclPrivateTierName, n.PrivateNetworkAcl, PrivateNaclRules(n.Cidr))
+	if b.ipv6 != nil {
+		b.ipv6.naclEntries(naclPublicTierName, n.PublicNetworkAcl)
+		b.ipv6.naclEntries(naclPrivateTierName, n.PrivateNetworkAcl)
+	}
+}
+
+// subnet creates one subnet of a tier with its route table and network
+// ACL associations.
+func (b *networkBuilder) subnet(id string, public bool, index int, cidr string, rt awsec2.CfnRouteTable, acl awsec2.CfnNetworkAcl) awsec2.CfnSubnet {
+	props := &awsec2.CfnSubnetProps{
+		VpcId:               b.vpcID,
+		CidrBlock:           jsii.String(cidr),
+		AvailabilityZone:    b.np.azs[index],
+		MapPublicIpOnLaunch: jsii.Bool(false), // public subnets hold only NAT devices, with their Elastic IPs
+		Tags:                b.tag(id),
+	}
+	after := func(awsec2.CfnSubnet) {}
+	if b.ipv6 != nil {
+		after = b.ipv6.subnet(props, ipv6Index(public, index))
+	}
+	s := awsec2.NewCfnSubnet(b.v, jsii.String(id), props)
+	after(s)
+	b.path(awsec2.NewCfnSubnetRouteTableAssociation(b.v, jsii.String(id+"RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
+		SubnetId: s.AttrSubnetId(), RouteTableId: rt.AttrRouteTableId(),
+	}))
+	b.path(awsec2.NewCfnSubnetNetworkAclAssociation(b.v, jsii.String(id+"NetworkAclAssociation"), &awsec2.CfnSubnetNetworkAclAssociationProps{
+		SubnetId: s.AttrSubnetId(), NetworkAclId: acl.AttrId(),
+	}))
+	return s
+}
+
+// publicRoutes creates the public route table: everything to the internet
+// gateway.
+func (b *networkBuilder) publicRoutes() {
+	n := b.n
+	n.PublicRouteTable = awsec2.NewCfnRouteTable(b.v, jsii.String("PublicRouteTable"), &awsec2.CfnRouteTableProps{VpcId: b.vpcID, Tags: b.tag("PublicRouteTable")})
+	n.PublicDefaultRoute = awsec2.NewCfnRoute(b.v, jsii.String("PublicDefaultRoute"), &awsec2.CfnRouteProps{
 		RouteTableId:         n.PublicRouteTable.AttrRouteTableId(),
 		DestinationCidrBlock: jsii.String(anyIpv4),
 		GatewayId:            n.InternetGateway.AttrInternetGatewayId(),
 	})
 	// A route to an internet gateway fails until the gateway is attached.
 	n.PublicDefaultRoute.AddResourceDependency(n.GatewayAttachment, jsii.String("the internet gateway must be attached before it is a route target"))
-	path(n.PublicDefaultRoute)
+	b.path(n.PublicDefaultRoute)
+	if b.ipv6 != nil {
+		b.ipv6.publicRoute()
+	}
+}
 
-	n.PublicNetworkAcl = awsec2.NewCfnNetworkAcl(v, jsii.String("PublicNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: vpcID, Tags: tag("PublicNetworkAcl")})
-	n.PrivateNetworkAcl = awsec2.NewCfnNetworkAcl(v, jsii.String("PrivateNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: vpcID, Tags: tag("PrivateNetworkAcl")})
-	v.naclEntries(naclPublicTierName, n.PublicNetworkAcl, PublicNaclRules(n.Cidr))
-	v.naclEntries(naclPrivateTierName, n.PrivateNetworkAcl, PrivateNaclRules(n.Cidr))
-
-	for j, cidr := range np.layout.Public {
+// publicTier creates, per NAT device, its public subnet, the device, and
+// the private route table that targets it.
+func (b *networkBuilder) publicTier() {
+	n := b.n
+	for j, cidr := range b.np.layout.Public {
 		id := fmt.Sprintf("PublicSubnet%d", j+1)
-		s := awsec2.NewCfnSubnet(v, jsii.String(id), &awsec2.CfnSubnetProps{
-			VpcId:               vpcID,
-			CidrBlock:           jsii.String(cidr.String()),
-			AvailabilityZone:    np.azs[j],
-			MapPublicIpOnLaunch: jsii.Bool(false), // only the NAT gateway lives here, with its Elastic IP
-			Tags:                tag(id),
-		})
+		s := b.subnet(id, true, j, cidr.String(), n.PublicRouteTable, n.PublicNetworkAcl)
 		n.PublicSubnets = append(n.PublicSubnets, s)
-		path(awsec2.NewCfnSubnetRouteTableAssociation(v, jsii.String(id+"RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
-			SubnetId: s.AttrSubnetId(), RouteTableId: n.PublicRouteTable.AttrRouteTableId(),
-		}))
-		path(awsec2.NewCfnSubnetNetworkAclAssociation(v, jsii.String(id+"NetworkAclAssociation"), &awsec2.CfnSubnetNetworkAclAssociationProps{
-			SubnetId: s.AttrSubnetId(), NetworkAclId: n.PublicNetworkAcl.AttrId(),
-		}))
 
-		natID := fmt.Sprintf("NatGateway%d", j+1)
-		eip := awsec2.NewCfnEIP(v, jsii.String(natID+"Eip"), &awsec2.CfnEIPProps{Domain: jsii.String("vpc"), Tags: tag(natID + "Eip")})
-		// An Elastic IP for a VPC in the same template needs the gateway
-		// attachment first (CloudFormation's documented requirement).
-		eip.AddResourceDependency(n.GatewayAttachment, jsii.String("an Elastic IP in a VPC needs the internet gateway attached"))
-		nat := awsec2.NewCfnNatGateway(v, jsii.String(natID), &awsec2.CfnNatGatewayProps{
-			AllocationId:     eip.AttrAllocationId(),
-			SubnetId:         s.AttrSubnetId(),
-			ConnectivityType: jsii.String("public"),
-			Tags:             tag(natID),
-		})
-		n.ElasticIps = append(n.ElasticIps, eip)
-		n.NatGateways = append(n.NatGateways, nat)
-
+		target := b.np.provider.provide(b, j, s)
+		b.path(target.path...)
 		rtID := fmt.Sprintf("PrivateRouteTable%d", j+1)
-		rt := awsec2.NewCfnRouteTable(v, jsii.String(rtID), &awsec2.CfnRouteTableProps{VpcId: vpcID, Tags: tag(rtID)})
-		route := awsec2.NewCfnRoute(v, jsii.String(rtID+"DefaultRoute"), &awsec2.CfnRouteProps{
+		rt := awsec2.NewCfnRouteTable(b.v, jsii.String(rtID), &awsec2.CfnRouteTableProps{VpcId: b.vpcID, Tags: b.tag(rtID)})
+		route := awsec2.NewCfnRoute(b.v, jsii.String(rtID+"DefaultRoute"), &awsec2.CfnRouteProps{
 			RouteTableId:         rt.AttrRouteTableId(),
 			DestinationCidrBlock: jsii.String(anyIpv4),
-			NatGatewayId:         nat.AttrNatGatewayId(),
+			NatGatewayId:         target.natGatewayID,
+			NetworkInterfaceId:   target.networkInterfaceID,
 		})
 		n.PrivateRouteTables = append(n.PrivateRouteTables, rt)
 		n.PrivateDefaultRoutes = append(n.PrivateDefaultRoutes, route)
-		path(route)
+		b.path(route)
+		if b.ipv6 != nil {
+			b.ipv6.privateRoute(rtID, rt)
+		}
 	}
+}
 
-	var privateIDs, privateRTs, privateCidrs []*string
-	for i, cidr := range np.layout.Private {
+// privateTier creates one private subnet per AZ; subnet i uses private
+// route table i mod the number of NAT devices.
+func (b *networkBuilder) privateTier() {
+	n := b.n
+	for i, cidr := range b.np.layout.Private {
 		id := fmt.Sprintf("PrivateSubnet%d", i+1)
-		s := awsec2.NewCfnSubnet(v, jsii.String(id), &awsec2.CfnSubnetProps{
-			VpcId:               vpcID,
-			CidrBlock:           jsii.String(cidr.String()),
-			AvailabilityZone:    np.azs[i],
-			MapPublicIpOnLaunch: jsii.Bool(false),
-			Tags:                tag(id),
-		})
-		n.PrivateSubnets = append(n.PrivateSubnets, s)
 		rt := n.PrivateRouteTables[i%len(n.PrivateRouteTables)]
-		path(awsec2.NewCfnSubnetRouteTableAssociation(v, jsii.String(id+"RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
-			SubnetId: s.AttrSubnetId(), RouteTableId: rt.AttrRouteTableId(),
-		}))
-		path(awsec2.NewCfnSubnetNetworkAclAssociation(v, jsii.String(id+"NetworkAclAssociation"), &awsec2.CfnSubnetNetworkAclAssociationProps{
-			SubnetId: s.AttrSubnetId(), NetworkAclId: n.PrivateNetworkAcl.AttrId(),
-		}))
-		privateIDs = append(privateIDs, s.AttrSubnetId())
-		privateRTs = append(privateRTs, rt.AttrRouteTableId())
-		privateCidrs = append(privateCidrs, jsii.String(cidr.String()))
+		n.PrivateSubnets = append(n.PrivateSubnets, b.subnet(id, false, i, cidr.String(), rt, n.PrivateNetworkAcl))
 	}
+}
 
-	// The network as an IVpc for other constructs. Imported subnet groups
-	// must have one subnet per AZ, so the public subnets are part of it only
-	// when there is one per AZ.
+// reference exposes the network as an awsec2.IVpc for other constructs.
+// Imported subnet groups must have one subnet per AZ, so the public subnets
+// are part of it only when there is one per AZ.
+func (b *networkBuilder) reference() {
+	n, np, v := b.n, b.np, b.v
+	var privateIDs, privateRTs, privateCidrs []*string
+	for i, s := range n.PrivateSubnets {
+		privateIDs = append(privateIDs, s.AttrSubnetId())
+		privateRTs = append(privateRTs, n.PrivateRouteTables[i%len(n.PrivateRouteTables)].AttrRouteTableId())
+		privateCidrs = append(privateCidrs, jsii.String(np.layout.Private[i].String()))
+	}
 	attrs := &awsec2.VpcAttributes{
-		VpcId:                       vpcID,
+		VpcId:                       b.vpcID,
 		VpcCidrBlock:                jsii.String(n.Cidr),
 		AvailabilityZones:           &np.azs,
 		PrivateSubnetIds:            &privateIDs,
 		PrivateSubnetRouteTableIds:  &privateRTs,
 		PrivateSubnetIpv4CidrBlocks: &privateCidrs,
 	}
-	var publicSubnets []awsec2.ISubnet
 	if len(n.PublicSubnets) == len(np.azs) {
 		var ids, rts, cidrs []*string
 		for j, s := range n.PublicSubnets {
@@ -145,21 +196,23 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 	v.Vpc = awsec2.Vpc_FromVpcAttributes(v, jsii.String("VpcReference"), attrs)
 	v.PrivateSubnets = *v.Vpc.PrivateSubnets()
 	if attrs.PublicSubnetIds != nil {
-		publicSubnets = *v.Vpc.PublicSubnets()
-	} else {
-		for j, s := range n.PublicSubnets {
-			publicSubnets = append(publicSubnets, awsec2.Subnet_FromSubnetAttributes(v, jsii.String(fmt.Sprintf("PublicSubnet%dReference", j+1)), &awsec2.SubnetAttributes{
-				SubnetId:         s.AttrSubnetId(),
-				AvailabilityZone: np.azs[j],
-				RouteTableId:     n.PublicRouteTable.AttrRouteTableId(),
-				Ipv4CidrBlock:    jsii.String(np.layout.Public[j].String()),
-			}))
-		}
+		v.PublicSubnets = *v.Vpc.PublicSubnets()
+		return
 	}
-	v.PublicSubnets = publicSubnets
+	for j, s := range n.PublicSubnets {
+		v.PublicSubnets = append(v.PublicSubnets, awsec2.Subnet_FromSubnetAttributes(v, jsii.String(fmt.Sprintf("PublicSubnet%dReference", j+1)), &awsec2.SubnetAttributes{
+			SubnetId:         s.AttrSubnetId(),
+			AvailabilityZone: np.azs[j],
+			RouteTableId:     n.PublicRouteTable.AttrRouteTableId(),
+			Ipv4CidrBlock:    jsii.String(np.layout.Public[j].String()),
+		}))
+	}
+}
 
-	// Custom network ACLs are the reference design (AwsSolutions-VPC3 is a
-	// reminder that they exist, not a defect).
+// suppressVpc3 documents that custom network ACLs are the reference design
+// (AwsSolutions-VPC3 is a reminder that they exist, not a defect).
+func (b *networkBuilder) suppressVpc3() {
+	n := b.n
 	acls := []awscdk.CfnResource{n.PublicNetworkAcl, n.PrivateNetworkAcl}
 	for _, e := range n.NetworkAclEntries {
 		acls = append(acls, e)
@@ -175,7 +228,8 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 }
 
 // naclEntries creates the entries of one tier's network ACL.
-func (v *VpcLambda) naclEntries(tier string, acl awsec2.CfnNetworkAcl, rules []NaclRule) {
+func (b *networkBuilder) naclEntries(tier string, acl awsec2.CfnNetworkAcl, rules []NaclRule) []awsec2.CfnNetworkAclEntry {
+	var out []awsec2.CfnNetworkAclEntry
 	for _, r := range rules {
 		props := &awsec2.CfnNetworkAclEntryProps{
 			NetworkAclId: acl.AttrId(),
@@ -183,13 +237,19 @@ func (v *VpcLambda) naclEntries(tier string, acl awsec2.CfnNetworkAcl, rules []N
 			RuleAction:   jsii.String("allow"),
 			Egress:       jsii.Bool(r.Egress),
 			Protocol:     jsii.Number(r.Protocol),
-			CidrBlock:    jsii.String(r.CidrBlock),
+		}
+		if r.Ipv6 {
+			props.Ipv6CidrBlock = jsii.String(r.CidrBlock)
+		} else {
+			props.CidrBlock = jsii.String(r.CidrBlock)
 		}
 		if r.Protocol == ProtocolTcp || r.Protocol == ProtocolUdp {
 			props.PortRange = &awsec2.CfnNetworkAclEntry_PortRangeProperty{From: jsii.Number(r.FromPort), To: jsii.Number(r.ToPort)}
 		}
-		e := awsec2.NewCfnNetworkAclEntry(v, jsii.String(tier+"NetworkAcl"+r.Name), props)
-		v.Network.NetworkAclEntries[tier+"/"+r.Name] = e
-		v.Network.internetPath = append(v.Network.internetPath, e)
+		e := awsec2.NewCfnNetworkAclEntry(b.v, jsii.String(tier+"NetworkAcl"+r.Name), props)
+		b.n.NetworkAclEntries[tier+"/"+r.Name] = e
+		b.path(e)
+		out = append(out, e)
 	}
+	return out
 }

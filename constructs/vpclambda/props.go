@@ -65,7 +65,9 @@ type VpcLambdaProps struct {
 	// Must not be set together with Vpc.
 	AvailabilityZones *[]*string
 
-	// NatGateways is the number of NAT gateways, 1 to the number of AZs.
+	// NatGateways is the number of NAT gateways, 1 to the number of AZs
+	// (the count of the default NatProvider; set NatProvider instead to
+	// choose instances or several Elastic IPs per gateway).
 	// One NAT gateway is cheapest; one per AZ removes the cross-AZ single
 	// point of failure (each private subnet then routes to the NAT gateway
 	// in its own AZ). With N NAT gateways the construct creates N public
@@ -74,6 +76,35 @@ type VpcLambdaProps struct {
 	//
 	// Default: 1. Must not be set together with Vpc.
 	NatGateways *float64
+
+	// NatProvider chooses the NAT devices: NatGateways(...) (managed, about
+	// USD 33 a month each before traffic) or NatInstances(...) (an arm64
+	// t4g.nano is about USD 3 a month). Each device gets a public subnet
+	// and a private route table of its own; private subnet i uses device i
+	// mod the device count.
+	//
+	// Default: NatGateways with Count NatGateways (one gateway, one Elastic
+	// IP). Not with NatGateways, nor with Vpc.
+	NatProvider NatProvider
+
+	// Ipv6 makes the new VPC dual-stack: an Amazon-provided /56, a /64 per
+	// subnet, an egress-only internet gateway for the private subnets
+	// (::/0 on every private route table) and ::/0 to the internet gateway
+	// for the public one, IPv6 network ACL rules (300-399), IPv6 egress in
+	// the security group, and Ipv6AllowedForDualStack on every function, so
+	// IPv6 traffic skips the NAT device and its per-GB charge. With Vpc,
+	// every selected subnet must already be dual-stack.
+	//
+	// Default: false (IPv4 only).
+	Ipv6 *bool
+
+	// GatewayEndpoints are the gateway VPC endpoints created on every
+	// private route table (GatewayEndpointS3, GatewayEndpointDynamoDB).
+	// They are free, and traffic to those services then skips the NAT
+	// device's per-GB processing. An empty list creates none.
+	//
+	// Default: DefaultGatewayEndpoints (S3 and DynamoDB). Not with Vpc.
+	GatewayEndpoints *[]GatewayEndpointService
 
 	// PrivateSubnetCidrMask is the prefix length of each private subnet.
 	//

@@ -14,10 +14,13 @@ import (
 
 // networkPlan is the validated shape of a new VPC.
 type networkPlan struct {
-	cidr   netip.Prefix
-	azs    []*string
-	nats   int
-	layout subnetLayout
+	cidr      netip.Prefix
+	azs       []*string
+	nats      int
+	provider  NatProvider
+	ipv6      bool
+	endpoints []GatewayEndpointService
+	layout    subnetLayout
 }
 
 // existingPlan is the validated selection of an existing VPC's subnets.
@@ -85,23 +88,19 @@ func planNetwork(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *networkPl
 		np.azs = stackAzs(ps, stack, nAzs)
 	}
 
-	// NAT gateways.
-	np.nats = DefaultNatGateways
-	if p.NatGateways != nil {
-		f := *p.NatGateways
-		switch {
-		case f != math.Trunc(f) || math.IsNaN(f):
-			ps.add("NatGateways", showNum(p.NatGateways), "must be a whole number", fmt.Sprintf("use 1 (one shared NAT gateway) or %d (one per AZ)", nAzs))
-		case f < 1:
-			ps.add("NatGateways", showNum(p.NatGateways), "must be at least 1: without a NAT gateway a function in private subnets cannot reach the internet",
-				"use 1 (one shared NAT gateway), or attach the function to an existing VPC (Vpc) that provides its own NAT")
-		case f > float64(nAzs):
-			ps.add("NatGateways", showNum(p.NatGateways), fmt.Sprintf("is more than the %d Availability Zones; a NAT gateway lives in one AZ's public subnet", nAzs),
-				fmt.Sprintf("use at most %d (one per AZ), or raise MaxAzs", nAzs))
-		default:
-			np.nats = int(f)
-		}
+	// NAT devices: the provider, or NatGateways as its count.
+	np.provider = p.NatProvider
+	if np.provider == nil {
+		gw := NatGateways(&NatGatewayOptions{Count: p.NatGateways})
+		gw.countOf = "NatGateways"
+		np.provider = gw
+	} else if p.NatGateways != nil {
+		ps.add("NatGateways", showNum(p.NatGateways), "is set together with NatProvider",
+			"set the count in the provider (vpclambda.NatGateways(&vpclambda.NatGatewayOptions{Count: ...})) and remove NatGateways")
 	}
+	np.nats = np.provider.plan(ps, "NatProvider", nAzs)
+	np.ipv6 = p.Ipv6 != nil && *p.Ipv6
+	np.endpoints = planGatewayEndpoints(ps, p.GatewayEndpoints)
 
 	privBits := wholeNumber(ps, "PrivateSubnetCidrMask", p.PrivateSubnetCidrMask, DefaultPrivateSubnetCidrMask, MinVpcPrefix, MaxSubnetPrefix,
 		fmt.Sprintf("use a prefix length from %d to %d, not shorter than the VPC's", MinVpcPrefix, MaxSubnetPrefix))
@@ -156,7 +155,8 @@ func planExisting(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *existing
 	}{
 		{"VpcCidr", p.VpcCidr != nil}, {"MaxAzs", p.MaxAzs != nil}, {"AvailabilityZones", p.AvailabilityZones != nil},
 		{"NatGateways", p.NatGateways != nil}, {"PrivateSubnetCidrMask", p.PrivateSubnetCidrMask != nil},
-		{"PublicSubnetCidrMask", p.PublicSubnetCidrMask != nil},
+		{"PublicSubnetCidrMask", p.PublicSubnetCidrMask != nil}, {"NatProvider", p.NatProvider != nil},
+		{"GatewayEndpoints", p.GatewayEndpoints != nil},
 	} {
 		if c.set {
 			ps.add(c.prop, "set", "shapes a new VPC and cannot apply to the existing VPC given in Vpc",
@@ -208,7 +208,36 @@ func planExisting(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *existing
 			"needs subnets in at least two Availability Zones (Lambda's high-availability guidance)",
 			"add a private subnet in another Availability Zone")
 	}
+	if p.Ipv6 != nil && *p.Ipv6 {
+		for i, s := range subnets {
+			if known, dual := subnetDualStack(s); known && !dual {
+				ps.add(fmt.Sprintf("PrivateSubnets[%d]", i), *s.Node().Path(), "has no IPv6 block, but Ipv6 is set: Lambda requires every subnet of a function that allows IPv6 to be dual-stack (it does not support IPv6-only subnets)",
+					"give the VPC and its subnets IPv6 blocks (awsec2.Vpc with IpProtocol DUAL_STACK), select only dual-stack subnets, or remove Ipv6")
+			}
+		}
+	}
 	return &existingPlan{vpc: p.Vpc, subnets: subnets}
+}
+
+// subnetDualStack tells, for a subnet defined in this app (one with a
+// CfnSubnet), whether it has an IPv6 block; known is false for an imported
+// subnet.
+func subnetDualStack(s awsec2.ISubnet) (known, dual bool) {
+	_ = CatchJsii(func() {
+		if cfn, ok := s.Node().DefaultChild().(awsec2.CfnSubnet); ok {
+			known = true
+			dual = cfn.Ipv6CidrBlock() != nil || (cfn.Ipv6Native() != nil && cfn.Ipv6Native() != false)
+			if !dual {
+				// An IPv6 block may also come from AWS::EC2::SubnetCidrBlock.
+				for _, c := range *s.Node().Children() {
+					if _, isBlock := c.(awsec2.CfnSubnetCidrBlock); isBlock {
+						dual = true
+					}
+				}
+			}
+		}
+	})
+	return known, dual
 }
 
 // subnetVpcID returns the resolved VpcId of a subnet defined in this app

@@ -65,11 +65,38 @@ type Network struct {
 	// PrivateDefaultRoutes[i] is 0.0.0.0/0 -> NatGateways[i] in
 	// PrivateRouteTables[i].
 	PrivateDefaultRoutes []awsec2.CfnRoute
-	// NatGateways are the public NAT gateways, NatGateways[i] in
-	// PublicSubnets[i].
+	// NatGateways are the public NAT gateways (with NatGateways, the
+	// default provider), NatGateways[i] in PublicSubnets[i].
 	NatGateways []awsec2.CfnNatGateway
-	// ElasticIps[i] is the Elastic IP of NatGateways[i].
+	// ElasticIps[i] is the (primary) Elastic IP of NAT device i: gateway
+	// NatGateways[i] or instance NatInstances[i].
 	ElasticIps []awsec2.CfnEIP
+	// SecondaryElasticIps[i] are the further Elastic IPs of NAT gateway i
+	// (NatGatewayOptions.ElasticIpsPerGateway above 1); empty otherwise.
+	SecondaryElasticIps [][]awsec2.CfnEIP
+	// NatInstances are the NAT instances (with NatInstances), NatInstances[i]
+	// in PublicSubnets[i].
+	NatInstances []awsec2.CfnInstance
+	// NatInstanceNetworkInterfaces[i] is the network interface of
+	// NatInstances[i]: source/destination check off, ElasticIps[i]
+	// associated, the target of private route table i.
+	NatInstanceNetworkInterfaces []awsec2.CfnNetworkInterface
+	// NatInstanceSecurityGroup is the NAT instances' security group: in
+	// from the private subnets' CIDRs only, out to anywhere.
+	NatInstanceSecurityGroup awsec2.CfnSecurityGroup
+	// Ipv6CidrBlock is the VPC's Amazon-provided /56 (with Ipv6).
+	Ipv6CidrBlock awsec2.CfnVPCCidrBlock
+	// EgressOnlyInternetGateway carries the private subnets' IPv6 traffic
+	// (with Ipv6): outbound-initiated only.
+	EgressOnlyInternetGateway awsec2.CfnEgressOnlyInternetGateway
+	// PrivateIpv6DefaultRoutes[i] is ::/0 -> egress-only internet gateway in
+	// PrivateRouteTables[i] (with Ipv6).
+	PrivateIpv6DefaultRoutes []awsec2.CfnRoute
+	// PublicIpv6DefaultRoute is ::/0 -> internet gateway (with Ipv6).
+	PublicIpv6DefaultRoute awsec2.CfnRoute
+	// GatewayEndpoints are the gateway VPC endpoints, by service, each on
+	// every private route table.
+	GatewayEndpoints map[GatewayEndpointService]awsec2.CfnVPCEndpoint
 	// PublicNetworkAcl is the public subnets' network ACL (PublicNaclRules).
 	PublicNetworkAcl awsec2.CfnNetworkAcl
 	// PrivateNetworkAcl is the private subnets' network ACL
@@ -137,6 +164,8 @@ type VpcLambda struct {
 	// Functions lists every function, Function first, then those added by
 	// AddFunction.
 	Functions []*AttachedFunction
+
+	ipv6 bool // dual-stack subnets: functions allow IPv6
 }
 
 // NewVpcLambda validates props and builds the construct. When props are
@@ -187,7 +216,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 		return nil, ps.err()
 	}
 
-	v := &VpcLambda{}
+	v := &VpcLambda{ipv6: props.Ipv6 != nil && *props.Ipv6}
 	constructs.NewConstruct_Override(v, scope, jsii.String(id))
 	if np != nil {
 		v.buildNetwork(np)
@@ -198,13 +227,17 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 
 	allowAll := props.AllowedEgress == nil
 	v.SecurityGroup = awsec2.NewSecurityGroup(v, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
-		Vpc:              v.Vpc,
-		AllowAllOutbound: jsii.Bool(allowAll),
-		Description:      jsii.String("Lambda function network interfaces: no inbound rules, egress to the internet through the NAT gateway"),
+		Vpc:                  v.Vpc,
+		AllowAllOutbound:     jsii.Bool(allowAll),
+		AllowAllIpv6Outbound: jsii.Bool(allowAll && v.ipv6),
+		Description:          jsii.String("Lambda function network interfaces: no inbound rules, egress to the internet through the NAT gateway"),
 	})
 	if !allowAll {
 		for _, p := range *props.AllowedEgress {
 			v.SecurityGroup.AddEgressRule(awsec2.Peer_AnyIpv4(), p, jsii.String("to the internet on "+*p.ToString()), nil)
+			if v.ipv6 {
+				v.SecurityGroup.AddEgressRule(awsec2.Peer_AnyIpv6(), p, jsii.String("to the internet over IPv6 on "+*p.ToString()), nil)
+			}
 		}
 	}
 
@@ -325,6 +358,11 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 	props.Vpc = v.Vpc
 	props.VpcSubnets = &awsec2.SubnetSelection{Subnets: &v.PrivateSubnets}
 	props.SecurityGroups = &[]awsec2.ISecurityGroup{v.SecurityGroup}
+	if v.ipv6 {
+		// Lambda requires every subnet of such a function to be dual-stack,
+		// which Ipv6 guarantees.
+		props.Ipv6AllowedForDualStack = jsii.Bool(true)
+	}
 	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), props)
 	fnCfn := af.Function.Node().DefaultChild().(awslambda.CfnFunction)
 	if denyPolicy != nil {
