@@ -31,7 +31,7 @@ out('FunctionName', 'Name of the VPC-attached Lambda function', t.fn.functionNam
 out('FunctionArn', 'ARN of the VPC-attached Lambda function', t.fn.functionArn);
 out('VpcId', 'VPC the function is attached to', t.vpc.vpcId);
 out('PrivateSubnetIds', "The function's private subnets (comma-separated)", Fn.join(',', t.privateSubnets.map((s) => s.subnetId)));
-out('NatPublicIps', 'Elastic IP(s) of the NAT gateway(s): the address the function reaches the internet from', Fn.join(',', t.elasticIps.map((e) => e.attrPublicIp)));
+out('NatPublicIps', 'Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from', Fn.join(',', t.elasticIps.map((e) => e.attrPublicIp)));
 out('InvokeCommand', 'Invoke the function; its publicIp must be one of NatPublicIps',
   Fn.join('', ['aws lambda invoke --function-name ', t.fn.functionName, ' --region ', stack.region, ' /dev/stdout']));
 Tags.of(stack).add('Application', 'vpc-lambda-internet');

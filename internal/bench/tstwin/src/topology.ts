@@ -36,6 +36,7 @@ export interface Topology {
 
 interface Network {
   vpc: ec2.CfnVPC;
+  privateRouteTables: ec2.CfnRouteTable[];
   cidr: string;
   azs: string[];
   privateSubnets: ec2.CfnSubnet[];
@@ -46,6 +47,7 @@ interface Network {
 
 export function buildTopology(scope: Construct, props: TopologyProps): Topology {
   const net = network(scope, props);
+  gatewayEndpoints(scope, net, ['s3', 'dynamodb']);
   const sg = securityGroup(scope, net);
   const fn = fnWithRole(scope, props, net, sg);
   return { cfnVpc: net.vpc, vpc: net.ivpc, privateSubnets: net.ivpc.privateSubnets, elasticIps: net.elasticIps, fn };
@@ -139,7 +141,20 @@ function network(scope: Construct, props: TopologyProps): Network {
   for (const acl of acls) {
     nagSuppress(acl, 'AwsSolutions-VPC3', 'Explicit, numbered network ACL rules for the private and public tiers are part of AWS\'s reference topology for VPC Lambda internet access.');
   }
-  return { vpc, cidr: props.vpcCidr, azs, privateSubnets, elasticIps, internetPath, ivpc };
+  return { vpc, privateRouteTables: privateRts, cidr: props.vpcCidr, azs, privateSubnets, elasticIps, internetPath, ivpc };
+}
+
+// Gateway endpoints (S3 and DynamoDB by default) on the private route tables.
+function gatewayEndpoints(scope: Construct, net: Network, services: ('s3' | 'dynamodb')[]) {
+  const region = Stack.of(scope).region;
+  for (const svc of services) {
+    new ec2.CfnVPCEndpoint(scope, svc === 's3' ? 'S3Endpoint' : 'DynamoDbEndpoint', {
+      vpcId: net.vpc.attrVpcId,
+      serviceName: Fn.join('', ['com.amazonaws.', region, `.${svc}`]),
+      vpcEndpointType: 'Gateway',
+      routeTableIds: net.privateRouteTables.map((rt) => rt.attrRouteTableId),
+    });
+  }
 }
 
 interface NaclRule { name: string; number: number; egress: boolean; protocol: number; cidr: string; ports?: [number, number] }
