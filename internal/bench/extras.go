@@ -181,7 +181,7 @@ func coldSetup(root, tmp string) {
 	total += d
 	fmt.Printf("   %-58s %6.1f s\n", fmt.Sprintf("download the app's %d modules (not the tests')", len(args)-3), d)
 	step("compile the app (aws-cdk-go from scratch)", "go", "build", "-o", os.DevNull, ".")
-	step("first cdk synth (go run link, handler build, jsii cache)", "node_modules/.bin/cdk", "synth", "--quiet", "--no-notices")
+	step("first cdk synth (cdk-app links the app, handler build, jsii cache)", "node_modules/.bin/cdk", "synth", "--quiet", "--no-notices")
 	fmt.Printf("   %-58s %6.1f s\n", "total before the first template", total)
 	fmt.Printf("   %-58s %s\n", "module cache size", du(filepath.Join(caches, "gomod")))
 	fmt.Printf("   %-58s %s\n", "Go build cache size", du(filepath.Join(caches, "gobuild")))
