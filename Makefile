@@ -97,4 +97,4 @@ snapshot: deps
 	UPDATE_SNAPSHOTS=1 go test -count=1 ./test -run TestSnapshot
 
 clean:
-	rm -rf cdk.out .local-aws
+	rm -rf cdk.out .local-aws .cdk-app internal/bench/tstwin/dist
