@@ -32,14 +32,26 @@ var appPhases = []struct{ mark, phase string }{
 	{"", "process exit"},
 }
 
+// handlerPhase is the index in appPhases of the handler's build check.
+const handlerPhase = 3
+
+// phase is the median of one phase over traced runs.
+func phase(rows [][]float64, k int) stat {
+	var col []float64
+	for _, r := range rows {
+		col = append(col, r[k])
+	}
+	return stats(col)
+}
+
 // tracedApp runs the app binary with the synth trace on and records, per
 // run, the time from the process's start to each mark.
-func (b *bench) tracedApp() (*variant, *[][]float64) {
+func (b *bench) tracedApp(name string, env ...string) (*variant, *[][]float64) {
 	phases := &[][]float64{}
-	v := &variant{name: "app (traced)", how: "the app's binary with " + synthtrace.Env + "=1", run: func(i int) {
+	v := &variant{name: name, how: "the app's binary with " + synthtrace.Env + "=1", run: func(i int) {
 		cmd := exec.Command(b.appBin)
 		cmd.Dir = b.root
-		cmd.Env = append(append(os.Environ(), likeEnv...), synthtrace.Env+"=1", "CDK_OUTDIR="+filepath.Join(b.tmp, fmt.Sprint("trace", i)))
+		cmd.Env = append(append(append(os.Environ(), likeEnv...), env...), synthtrace.Env+"=1", "CDK_OUTDIR="+filepath.Join(b.tmp, fmt.Sprint("trace", i)))
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		start := time.Now().UnixNano()
@@ -90,7 +102,7 @@ func (b *bench) breakdown() {
 	mode := func(m, what string) *variant {
 		return b.bareVariant("probe "+m, what, likeEnv, probe, m)
 	}
-	traced, rows := b.tracedApp()
+	traced, rows := b.tracedApp("app (traced)")
 	ps := alternate(b.reps,
 		mode("init", "exits at once"),
 		mode("runtime", "+ jsii runtime start (one call into constructs)"),
@@ -128,11 +140,7 @@ func (b *bench) breakdown() {
 	fmt.Println("\n   the app's phases (medians of the traced runs, from its trace marks):")
 	total := 0.0
 	for k, p := range appPhases {
-		var col []float64
-		for _, r := range *rows {
-			col = append(col, r[k])
-		}
-		s := stats(col)
+		s := phase(*rows, k)
 		total += s.med
 		fmt.Printf("     %-62s %6.3f s  (min %.3f, max %.3f)\n", p.phase, s.med, s.min, s.max)
 	}
