@@ -10,7 +10,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 GO_FILES = $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './cdk.out/*')
 
-.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot netcheck bench deploy-local destroy-local clean
+.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot netcheck diagram graphviz bench deploy-local destroy-local clean
 
 # The pinned CDK CLI (package.json + package-lock.json), installed again
 # only when the lock file changes.
@@ -66,6 +66,23 @@ test: deps tools-check fmt-check vet
 # Check the synthesized template's internet path for every function subnet.
 netcheck: synth
 	go run ./cmd/netcheck cdk.out/VpcLambdaInternet.template.json
+
+# The picture of the app's network and internet path (README): netcheck
+# --format dot on the synthesized template, rendered to SVG and PNG with
+# Graphviz. A test (TestDiagramInStep) fails when docs/netcheck-app.dot no
+# longer matches the template.
+DIAGRAM := docs/netcheck-app
+diagram: synth graphviz
+	@mkdir -p docs
+	go run ./cmd/netcheck --format dot cdk.out/VpcLambdaInternet.template.json > $(DIAGRAM).dot.tmp
+	mv $(DIAGRAM).dot.tmp $(DIAGRAM).dot
+	dot -Tsvg $(DIAGRAM).dot -o $(DIAGRAM).svg
+	dot -Tpng -Gdpi=110 $(DIAGRAM).dot -o $(DIAGRAM).png
+	@echo "wrote $(DIAGRAM).dot, $(DIAGRAM).svg and $(DIAGRAM).png"
+
+# Graphviz (dot) from Debian when it is missing.
+graphviz:
+	@command -v dot >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends graphviz; }
 
 # Deploy to a local AWS emulator (moto 5.2.1 with the patches in
 # test/emulator): start it, bootstrap, cdk deploy, print the outputs and the

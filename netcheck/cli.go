@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -30,10 +31,11 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		fs.PrintDefaults()
 	}
 	function := fs.String("function", "", "check only this function (logical id or FunctionName)")
-	dest := fs.String("dest", "0.0.0.0/0", "destination IPv4 address or CIDR")
-	port := fs.Int("port", 443, "destination port")
+	dest := fs.String("dest", "internet", "destination: internet (the public IPv4 internet, without special-purpose blocks), internet6, an IPv4 or IPv6 address, or a CIDR block")
+	port := fs.String("port", "443", "destination port, or a range such as 1024-2048")
 	protocol := fs.String("protocol", "tcp", "protocol: tcp or udp")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
+	asJSON := fs.Bool("json", false, "print the report as JSON (same as --format json)")
+	format := fs.String("format", "text", "output: text, json, or dot (a Graphviz graph of the network and the paths)")
 	stack := ""
 	if fromStack != nil {
 		fs.StringVar(&stack, "stack", "", "check this deployed CloudFormation stack instead of a template")
@@ -52,27 +54,15 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		fs.Usage()
 		return 2
 	}
-	d := Destination{Port: *port}
-	switch strings.ToLower(*protocol) {
-	case "tcp", "6":
-		d.Protocol = 6
-	case "udp", "17":
-		d.Protocol = 17
-	default:
-		return fail("--protocol %q: use tcp or udp", *protocol)
+	d, err := parseDestination(*dest, *port, *protocol)
+	if err != nil {
+		return fail("%v", err)
 	}
-	if *port < 1 || *port > 65535 {
-		return fail("--port %d: use 1 to 65535", *port)
+	if *asJSON {
+		*format = "json"
 	}
-	if p, err := netip.ParsePrefix(*dest); err == nil {
-		d.Prefix = p.Masked()
-	} else if a, err := netip.ParseAddr(*dest); err == nil {
-		d.Prefix = netip.PrefixFrom(a, a.BitLen())
-	} else {
-		return fail("--dest %q is not an IPv4 address or CIDR", *dest)
-	}
-	if !d.Prefix.Addr().Is4() {
-		return fail("--dest %q: only IPv4 destinations are checked", *dest)
+	if *format != "text" && *format != "json" && *format != "dot" {
+		return fail("--format %q: use text, json or dot", *format)
 	}
 
 	var facts *Facts
@@ -107,11 +97,14 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	if err != nil {
 		return fail("%v", err)
 	}
-	if *asJSON {
+	switch *format {
+	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(report)
-	} else {
+	case "dot":
+		WriteDot(stdout, facts, report)
+	default:
 		report.WriteText(stdout)
 	}
 	switch {
@@ -121,4 +114,50 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		return 2 // only unknowns: the template does not say enough
 	}
 	return 0
+}
+
+// parseDestination reads --dest, --port and --protocol.
+func parseDestination(dest, port, protocol string) (Destination, error) {
+	var d Destination
+	switch strings.ToLower(protocol) {
+	case "tcp", "6":
+		d.Protocol = 6
+	case "udp", "17":
+		d.Protocol = 17
+	default:
+		return d, fmt.Errorf("--protocol %q: use tcp or udp", protocol)
+	}
+	from, to, isRange := strings.Cut(port, "-")
+	lo, err1 := strconv.Atoi(strings.TrimSpace(from))
+	hi, err2 := lo, error(nil)
+	if isRange {
+		hi, err2 = strconv.Atoi(strings.TrimSpace(to))
+	}
+	if err1 != nil || err2 != nil || lo < 1 || hi > 65535 || lo > hi {
+		return d, fmt.Errorf("--port %s: use a port from 1 to 65535, or a range such as 1024-2048", port)
+	}
+	d.Port = lo
+	if hi > lo {
+		d.ToPort = hi
+	}
+	switch strings.ToLower(dest) {
+	case "internet", "internet4":
+		d.Internet = IPv4
+		return d, nil
+	case "internet6":
+		d.Internet = IPv6
+		return d, nil
+	}
+	if p, err := netip.ParsePrefix(dest); err == nil {
+		if p.Masked() != p {
+			return d, fmt.Errorf("--dest %q has host bits set: did you mean %s?", dest, p.Masked())
+		}
+		d.Prefix = p
+	} else if a, err := netip.ParseAddr(dest); err == nil && a.Zone() == "" {
+		a = a.Unmap()
+		d.Prefix = netip.PrefixFrom(a, a.BitLen())
+	} else {
+		return d, fmt.Errorf("--dest %q: use internet, internet6, an IP address or a CIDR block", dest)
+	}
+	return d, nil
 }

@@ -50,6 +50,10 @@ type Vpc struct {
 	Cidr              netip.Prefix
 	MainRouteTable    string
 	DefaultNetworkAcl string
+	// InstanceTenancy is "default" or "dedicated" ("" when the source does
+	// not say, which means default). Lambda cannot attach a function to a
+	// VPC with dedicated tenancy.
+	InstanceTenancy string
 }
 
 // Subnet is a subnet.
@@ -80,6 +84,10 @@ type Route struct {
 	Destination netip.Prefix
 	Kind        TargetKind
 	Target      string
+	// State is the route's state in a deployed network ("active",
+	// "blackhole"), "" from a template. A blackhole route has Kind
+	// TargetMissing.
+	State string
 }
 
 // RouteTable is a route table with its routes (without the implicit local
@@ -118,9 +126,9 @@ type NaclEntry struct {
 	RuleNumber int
 	Egress     bool
 	Allow      bool
-	Protocol   int // -1 all, 6 TCP, 17 UDP, 1 ICMP, ...
-	Cidr       netip.Prefix
-	FromPort   int // for TCP and UDP; 0-65535 otherwise
+	Protocol   int          // -1 all, 6 TCP, 17 UDP, 1 ICMP, ...
+	Cidr       netip.Prefix // IPv4 (CidrBlock) or IPv6 (Ipv6CidrBlock)
+	FromPort   int          // for TCP and UDP; 0-65535 otherwise
 	ToPort     int
 }
 
@@ -131,7 +139,7 @@ type SecurityGroup struct {
 	Egress    []SgRule
 }
 
-// SgRule is one egress rule to an IPv4 CIDR.
+// SgRule is one egress rule to a CIDR block (CidrIp, or CidrIpv6).
 type SgRule struct {
 	ID       string
 	Protocol int // -1 all
@@ -155,17 +163,73 @@ type Function struct {
 	SubnetIDs      []string
 	SecurityGroups []string
 	Role           string
+	// State is the function's state in a deployed account ("Active",
+	// "Pending" while Lambda creates its network interfaces, "Inactive"
+	// after weeks without invocations, "Failed"), "" from a template.
+	State       string
+	StateReason string
 }
 
-// Destination is what the function must reach.
+// Destination is what the function must reach: a set of addresses (the
+// internet, one block, one address) and ports of one protocol.
 type Destination struct {
-	Prefix   netip.Prefix // 0.0.0.0/0 for "the internet"
-	Protocol int          // 6 TCP, 17 UDP
-	Port     int
+	// Prefix is the destination block (a single address is a /32 or
+	// /128). It is ignored when Internet is set.
+	Prefix netip.Prefix
+	// Internet is IPv4 or IPv6 for "the internet" of that family: its
+	// unicast space without the special-purpose blocks (internet.go).
+	Internet Family
+	Protocol int // 6 TCP, 17 UDP
+	Port     int // the first (or only) destination port
+	ToPort   int // the last port of a range; 0 when Port is the only one
 }
 
-// DefaultDestination is TCP 443 anywhere on the internet.
-var DefaultDestination = Destination{Prefix: netip.MustParsePrefix("0.0.0.0/0"), Protocol: 6, Port: 443}
+// Family is an IP address family.
+type Family int
+
+const (
+	IPv4 Family = 4
+	IPv6 Family = 6
+)
+
+// DefaultDestination is TCP 443 anywhere on the (IPv4) internet.
+var DefaultDestination = Destination{Internet: IPv4, Protocol: 6, Port: 443}
+
+// Addrs is the set of the destination's addresses.
+func (d Destination) Addrs() AddrSet {
+	switch d.Internet {
+	case IPv4:
+		return Internet4()
+	case IPv6:
+		return Internet6()
+	}
+	return PrefixSet(d.Prefix)
+}
+
+// Ports is the set of the destination's ports.
+func (d Destination) Ports() PortSet {
+	if d.ToPort > d.Port {
+		return PortRange(d.Port, d.ToPort)
+	}
+	return PortRange(d.Port, d.Port)
+}
+
+// Label names the destination's addresses: "the internet", "the IPv6
+// internet" or the block.
+func (d Destination) Label() string {
+	switch d.Internet {
+	case IPv4:
+		return "the internet"
+	case IPv6:
+		return "the IPv6 internet"
+	}
+	return d.Prefix.String()
+}
+
+// IsIPv6 reports whether the destination is IPv6.
+func (d Destination) IsIPv6() bool {
+	return d.Internet == IPv6 || (d.Internet == 0 && d.Prefix.Addr().Is6())
+}
 
 // Ephemeral ports on which replies come back, as AWS's guidance for NAT
 // gateways requires them to be open.

@@ -299,243 +299,306 @@ const (
 
 // FromTemplate extracts the network facts of a template.
 func FromTemplate(t *Template, source string) (*Facts, error) {
-	r := &resolver{t: t}
-	f := NewFacts(source)
+	x := &templateReader{t: t, r: &resolver{t: t}, f: NewFacts(source)}
 	ids := make([]string, 0, len(t.Resources))
 	for id := range t.Resources {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	props := func(id string) map[string]interface{} {
-		p, _ := r.value(t.Resources[id].Properties).(map[string]interface{})
-		if p == nil {
-			p = map[string]interface{}{}
+	// Pass 1: the containers; pass 2: what attaches to them.
+	for _, pass := range []map[string]func(id string, p map[string]interface{}){x.containers(), x.attachments()} {
+		for _, id := range ids {
+			if read, ok := pass[t.Resources[id].Type]; ok {
+				read(id, x.props(id))
+			}
 		}
-		return p
 	}
-	refID := func(v interface{}) string {
-		switch x := v.(type) {
-		case string:
-			return x
-		case missingRef:
-			return string(x)
-		}
-		return ""
+	x.denyByName()
+	if len(x.problems) > 0 {
+		return nil, &InputError{source + ": " + strings.Join(x.problems, "; ")}
 	}
-	var problems []string
-	prefix := func(where string, v interface{}) netip.Prefix {
-		s, ok := str(v)
-		if !ok {
-			problems = append(problems, fmt.Sprintf("%s: CIDR cannot be resolved", where))
-			return netip.Prefix{}
-		}
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %q is not a CIDR block", where, s))
-		}
-		return p
-	}
-	intOf := func(v interface{}, def int) int {
-		s, ok := str(v)
-		if !ok {
-			return def
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return def
-		}
-		return n
-	}
-	proto := func(v interface{}) int {
-		s, _ := str(v)
-		return ProtocolNumber(s)
-	}
+	return x.f, nil
+}
 
-	// Pass 1: the containers.
-	for _, id := range ids {
-		res := t.Resources[id]
-		p := props(id)
-		switch res.Type {
-		case "AWS::EC2::VPC":
-			v := &Vpc{ID: id, Cidr: prefix(id+".CidrBlock", p["CidrBlock"]), MainRouteTable: id + mainRouteTableSuffix, DefaultNetworkAcl: id + defaultNaclSuffix}
+// templateReader turns a template's resources into Facts.
+type templateReader struct {
+	t        *Template
+	r        *resolver
+	f        *Facts
+	problems []string
+}
+
+func (x *templateReader) props(id string) map[string]interface{} {
+	p, _ := x.r.value(x.t.Resources[id].Properties).(map[string]interface{})
+	if p == nil {
+		p = map[string]interface{}{}
+	}
+	return p
+}
+
+func refID(v interface{}) string {
+	switch y := v.(type) {
+	case string:
+		return y
+	case missingRef:
+		return string(y)
+	}
+	return ""
+}
+
+func (x *templateReader) prefix(where string, v interface{}) netip.Prefix {
+	s, ok := str(v)
+	if !ok {
+		x.problems = append(x.problems, fmt.Sprintf("%s: CIDR cannot be resolved", where))
+		return netip.Prefix{}
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		x.problems = append(x.problems, fmt.Sprintf("%s: %q is not a CIDR block", where, s))
+	}
+	return p
+}
+
+func intOf(v interface{}, def int) int {
+	s, ok := str(v)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+func proto(v interface{}) int {
+	s, _ := str(v)
+	return ProtocolNumber(s)
+}
+
+// containers reads the resources others attach to.
+func (x *templateReader) containers() map[string]func(string, map[string]interface{}) {
+	f := x.f
+	return map[string]func(string, map[string]interface{}){
+		"AWS::EC2::VPC": func(id string, p map[string]interface{}) {
+			tenancy, _ := str(p["InstanceTenancy"])
+			v := &Vpc{ID: id, Cidr: x.prefix(id+".CidrBlock", p["CidrBlock"]), MainRouteTable: id + mainRouteTableSuffix, DefaultNetworkAcl: id + defaultNaclSuffix, InstanceTenancy: tenancy}
 			f.Vpcs[id] = v
 			f.RouteTables[v.MainRouteTable] = &RouteTable{ID: v.MainRouteTable, VpcID: id, Main: true}
 			f.NetworkAcls[v.DefaultNetworkAcl] = &NetworkAcl{ID: v.DefaultNetworkAcl, VpcID: id, Default: true}
-		case "AWS::EC2::Subnet":
+		},
+		"AWS::EC2::Subnet": func(id string, p map[string]interface{}) {
 			az, _ := str(p["AvailabilityZone"])
-			f.Subnets[id] = &Subnet{ID: id, VpcID: refID(p["VpcId"]), AZ: az, Cidr: prefix(id+".CidrBlock", p["CidrBlock"])}
-		case "AWS::EC2::RouteTable":
+			f.Subnets[id] = &Subnet{ID: id, VpcID: refID(p["VpcId"]), AZ: az, Cidr: x.prefix(id+".CidrBlock", p["CidrBlock"])}
+		},
+		"AWS::EC2::RouteTable": func(id string, p map[string]interface{}) {
 			f.RouteTables[id] = &RouteTable{ID: id, VpcID: refID(p["VpcId"])}
-		case "AWS::EC2::InternetGateway":
+		},
+		"AWS::EC2::InternetGateway": func(id string, p map[string]interface{}) {
 			f.InternetGateways[id] = &InternetGateway{ID: id}
-		case "AWS::EC2::NatGateway":
+		},
+		"AWS::EC2::NatGateway": func(id string, p map[string]interface{}) {
 			ct, _ := str(p["ConnectivityType"])
 			alloc, _ := str(p["AllocationId"])
-			if _, ok := t.Resources[alloc]; !ok && alloc != "" && !strings.HasPrefix(alloc, "eipalloc-") {
+			if _, ok := x.t.Resources[alloc]; !ok && alloc != "" && !strings.HasPrefix(alloc, "eipalloc-") {
 				alloc = ""
 			}
 			f.NatGateways[id] = &NatGateway{ID: id, SubnetID: refID(p["SubnetId"]), Public: ct == "" || ct == "public", Allocation: alloc}
-		case "AWS::EC2::NetworkAcl":
+		},
+		"AWS::EC2::NetworkAcl": func(id string, p map[string]interface{}) {
 			f.NetworkAcls[id] = &NetworkAcl{ID: id, VpcID: refID(p["VpcId"])}
-		case "AWS::EC2::SecurityGroup":
-			sg := &SecurityGroup{ID: id, VpcID: refID(p["VpcId"])}
-			egress, present := p["SecurityGroupEgress"].([]interface{})
-			if !present || len(egress) == 0 {
-				// CloudFormation keeps EC2's default allow-all egress rule
-				// when a group declares none.
-				sg.Egress = append(sg.Egress, SgRule{ID: id + "#default-egress", Protocol: -1, Cidr: netip.MustParsePrefix("0.0.0.0/0")})
-			}
-			for i, e := range egress {
-				m, _ := e.(map[string]interface{})
-				if rule, ok := sgRule(fmt.Sprintf("%s.SecurityGroupEgress[%d]", id, i), m, proto, intOf); ok {
-					sg.Egress = append(sg.Egress, rule)
-				}
-			}
-			f.SecurityGroups[id] = sg
-		case "AWS::IAM::Role":
-			role := &Role{ID: id}
-			if arns, ok := p["ManagedPolicyArns"].([]interface{}); ok {
-				for _, a := range arns {
-					if s, ok := str(a); ok {
-						role.ManagedPolicies = append(role.ManagedPolicies, s)
-					}
-				}
-			}
-			if pols, ok := p["Policies"].([]interface{}); ok {
-				for _, pol := range pols {
-					if m, ok := pol.(map[string]interface{}); ok {
-						role.DenyFor = append(role.DenyFor, denyTargets(t, m["PolicyDocument"])...)
-					}
-				}
-			}
-			f.Roles[id] = role
+		},
+		"AWS::EC2::SecurityGroup": x.securityGroup,
+		"AWS::IAM::Role":          x.role,
+	}
+}
+
+func (x *templateReader) securityGroup(id string, p map[string]interface{}) {
+	sg := &SecurityGroup{ID: id, VpcID: refID(p["VpcId"])}
+	egress, present := p["SecurityGroupEgress"].([]interface{})
+	if !present || len(egress) == 0 {
+		// CloudFormation keeps EC2's default allow-all (IPv4) egress rule
+		// when a group declares none.
+		sg.Egress = append(sg.Egress, SgRule{ID: id + "#default-egress", Protocol: -1, Cidr: netip.MustParsePrefix("0.0.0.0/0")})
+	}
+	for i, e := range egress {
+		m, _ := e.(map[string]interface{})
+		if rule, ok := sgRule(fmt.Sprintf("%s.SecurityGroupEgress[%d]", id, i), m); ok {
+			sg.Egress = append(sg.Egress, rule)
 		}
 	}
-	// Pass 2: what attaches to the containers.
-	for _, id := range ids {
-		res := t.Resources[id]
-		p := props(id)
-		switch res.Type {
-		case "AWS::EC2::Route":
-			rt := f.RouteTables[refID(p["RouteTableId"])]
-			if rt == nil {
-				continue
+	x.f.SecurityGroups[id] = sg
+}
+
+func (x *templateReader) role(id string, p map[string]interface{}) {
+	role := &Role{ID: id}
+	if arns, ok := p["ManagedPolicyArns"].([]interface{}); ok {
+		for _, a := range arns {
+			if s, ok := str(a); ok {
+				role.ManagedPolicies = append(role.ManagedPolicies, s)
 			}
-			dst, ok := str(p["DestinationCidrBlock"])
-			if !ok {
-				continue // IPv6 or prefix-list routes do not carry IPv4 internet traffic
+		}
+	}
+	if pols, ok := p["Policies"].([]interface{}); ok {
+		for _, pol := range pols {
+			if m, ok := pol.(map[string]interface{}); ok {
+				role.DenyFor = append(role.DenyFor, denyTargets(x.t, m["PolicyDocument"])...)
 			}
-			route := Route{ID: id, Destination: prefix(id+".DestinationCidrBlock", dst)}
-			for _, k := range []struct {
-				prop string
-				kind TargetKind
-			}{
-				{"NatGatewayId", TargetNatGateway}, {"GatewayId", TargetInternetGateway}, {"NetworkInterfaceId", TargetNetworkInterface},
-				{"InstanceId", TargetInstance}, {"TransitGatewayId", TargetOther}, {"VpcPeeringConnectionId", TargetOther},
-				{"VpcEndpointId", TargetOther}, {"CarrierGatewayId", TargetOther}, {"LocalGatewayId", TargetOther}, {"CoreNetworkArn", TargetOther},
-			} {
-				v, ok := p[k.prop]
-				if !ok {
-					continue
-				}
-				route.Kind, route.Target = k.kind, refID(v)
-				if _, missing := v.(missingRef); missing {
-					route.Kind = TargetMissing
-				} else if k.kind == TargetInternetGateway {
-					if target, ok := t.Resources[route.Target]; ok && target.Type != "AWS::EC2::InternetGateway" {
-						route.Kind = TargetOther // e.g. a virtual private gateway
-					} else if route.Target == "local" {
-						route.Kind = TargetLocal
-					}
-				}
-				if route.Kind == TargetNatGateway && f.NatGateways[route.Target] == nil {
-					route.Kind = TargetMissing
-				}
-			}
-			if route.Kind == "" {
-				route.Kind = TargetOther
-			}
-			rt.Routes = append(rt.Routes, route)
-		case "AWS::EC2::SubnetRouteTableAssociation":
+		}
+	}
+	x.f.Roles[id] = role
+}
+
+// attachments reads what attaches to the containers.
+func (x *templateReader) attachments() map[string]func(string, map[string]interface{}) {
+	f := x.f
+	return map[string]func(string, map[string]interface{}){
+		"AWS::EC2::Route": x.route,
+		"AWS::EC2::SubnetRouteTableAssociation": func(id string, p map[string]interface{}) {
 			if s := f.Subnets[refID(p["SubnetId"])]; s != nil {
 				s.RouteTable = refID(p["RouteTableId"])
 			}
-		case "AWS::EC2::SubnetNetworkAclAssociation":
+		},
+		"AWS::EC2::SubnetNetworkAclAssociation": func(id string, p map[string]interface{}) {
 			if s := f.Subnets[refID(p["SubnetId"])]; s != nil {
 				s.NetworkAcl = refID(p["NetworkAclId"])
 			}
-		case "AWS::EC2::VPCGatewayAttachment":
+		},
+		"AWS::EC2::VPCGatewayAttachment": func(id string, p map[string]interface{}) {
 			if igw := f.InternetGateways[refID(p["InternetGatewayId"])]; igw != nil {
 				igw.AttachedVpcs = append(igw.AttachedVpcs, refID(p["VpcId"]))
 			}
-		case "AWS::EC2::NetworkAclEntry":
-			acl := f.NetworkAcls[refID(p["NetworkAclId"])]
-			if acl == nil {
-				continue
-			}
-			cidr, ok := str(p["CidrBlock"])
-			if !ok {
-				continue // IPv6 entries (Ipv6CidrBlock) do not match IPv4 traffic
-			}
-			action, _ := str(p["RuleAction"])
-			e := NaclEntry{ID: id, RuleNumber: intOf(p["RuleNumber"], 0), Egress: fmt.Sprint(p["Egress"]) == "true",
-				Allow: strings.EqualFold(action, "allow"), Protocol: proto(p["Protocol"]), Cidr: prefix(id+".CidrBlock", cidr), FromPort: 0, ToPort: 65535}
-			if pr, ok := p["PortRange"].(map[string]interface{}); ok {
-				e.FromPort, e.ToPort = intOf(pr["From"], 0), intOf(pr["To"], 65535)
-			}
-			acl.Entries = append(acl.Entries, e)
-		case "AWS::EC2::SecurityGroupEgress":
-			sg := f.SecurityGroups[refID(p["GroupId"])]
-			if sg == nil {
-				continue
-			}
-			if rule, ok := sgRule(id, p, proto, intOf); ok {
-				sg.Egress = append(sg.Egress, rule)
-			}
-		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
-			targets := denyTargets(t, t.Resources[id].Properties["PolicyDocument"])
-			roles, _ := p["Roles"].([]interface{})
-			for _, ro := range roles {
-				if role := f.Roles[refID(ro)]; role != nil {
-					role.DenyFor = append(role.DenyFor, targets...)
+		},
+		"AWS::EC2::NetworkAclEntry": x.naclEntry,
+		"AWS::EC2::SecurityGroupEgress": func(id string, p map[string]interface{}) {
+			if sg := f.SecurityGroups[refID(p["GroupId"])]; sg != nil {
+				if rule, ok := sgRule(id, p); ok {
+					sg.Egress = append(sg.Egress, rule)
 				}
 			}
-		case "AWS::Lambda::Function":
-			vc, ok := p["VpcConfig"].(map[string]interface{})
-			if !ok {
-				continue
-			}
-			name, _ := str(p["FunctionName"])
-			fn := &Function{ID: id, Name: name, Role: refID(unArn(p["Role"]))}
-			subnets, _ := vc["SubnetIds"].([]interface{})
-			for _, s := range subnets {
-				sid := refID(s)
-				if sid == "" {
-					sid = fmt.Sprint(s)
-				}
-				fn.SubnetIDs = append(fn.SubnetIDs, sid)
-			}
-			sgs, _ := vc["SecurityGroupIds"].([]interface{})
-			for _, s := range sgs {
-				fn.SecurityGroups = append(fn.SecurityGroups, refID(s))
-			}
-			f.Functions = append(f.Functions, fn)
+		},
+		"AWS::IAM::Policy":        x.policy,
+		"AWS::IAM::ManagedPolicy": x.policy,
+		"AWS::Lambda::Function":   x.function,
+	}
+}
+
+// routeTargets are the properties that name a route's target.
+var routeTargets = []struct {
+	prop string
+	kind TargetKind
+}{
+	{"NatGatewayId", TargetNatGateway}, {"GatewayId", TargetInternetGateway}, {"NetworkInterfaceId", TargetNetworkInterface},
+	{"InstanceId", TargetInstance}, {"TransitGatewayId", TargetOther}, {"VpcPeeringConnectionId", TargetOther},
+	{"VpcEndpointId", TargetOther}, {"CarrierGatewayId", TargetOther}, {"LocalGatewayId", TargetOther}, {"CoreNetworkArn", TargetOther},
+	{"EgressOnlyInternetGatewayId", TargetOther},
+}
+
+func (x *templateReader) route(id string, p map[string]interface{}) {
+	rt := x.f.RouteTables[refID(p["RouteTableId"])]
+	if rt == nil {
+		return
+	}
+	prop := "DestinationCidrBlock"
+	dst, ok := str(p[prop])
+	if !ok {
+		prop = "DestinationIpv6CidrBlock"
+		if dst, ok = str(p[prop]); !ok {
+			return // a prefix-list route: its blocks are not in the template
 		}
 	}
-	// A deny written with the function's fixed name instead of a reference.
-	for _, role := range f.Roles {
+	route := Route{ID: id, Destination: x.prefix(id+"."+prop, dst)}
+	for _, k := range routeTargets {
+		v, ok := p[k.prop]
+		if !ok {
+			continue
+		}
+		route.Kind, route.Target = k.kind, refID(v)
+		if _, missing := v.(missingRef); missing {
+			route.Kind = TargetMissing
+		} else if k.kind == TargetInternetGateway {
+			if target, ok := x.t.Resources[route.Target]; ok && target.Type != "AWS::EC2::InternetGateway" {
+				route.Kind = TargetOther // e.g. a virtual private gateway
+			} else if route.Target == "local" {
+				route.Kind = TargetLocal
+			}
+		}
+		if route.Kind == TargetNatGateway && x.f.NatGateways[route.Target] == nil {
+			route.Kind = TargetMissing
+		}
+	}
+	if route.Kind == "" {
+		route.Kind = TargetOther
+	}
+	rt.Routes = append(rt.Routes, route)
+}
+
+func (x *templateReader) naclEntry(id string, p map[string]interface{}) {
+	acl := x.f.NetworkAcls[refID(p["NetworkAclId"])]
+	if acl == nil {
+		return
+	}
+	prop := "CidrBlock"
+	cidr, ok := str(p[prop])
+	if !ok {
+		prop = "Ipv6CidrBlock"
+		if cidr, ok = str(p[prop]); !ok {
+			return
+		}
+	}
+	action, _ := str(p["RuleAction"])
+	e := NaclEntry{ID: id, RuleNumber: intOf(p["RuleNumber"], 0), Egress: fmt.Sprint(p["Egress"]) == "true",
+		Allow: strings.EqualFold(action, "allow"), Protocol: proto(p["Protocol"]), Cidr: x.prefix(id+"."+prop, cidr), FromPort: 0, ToPort: 65535}
+	if pr, ok := p["PortRange"].(map[string]interface{}); ok {
+		e.FromPort, e.ToPort = intOf(pr["From"], 0), intOf(pr["To"], 65535)
+	}
+	acl.Entries = append(acl.Entries, e)
+}
+
+func (x *templateReader) policy(id string, p map[string]interface{}) {
+	targets := denyTargets(x.t, x.t.Resources[id].Properties["PolicyDocument"])
+	roles, _ := p["Roles"].([]interface{})
+	for _, ro := range roles {
+		if role := x.f.Roles[refID(ro)]; role != nil {
+			role.DenyFor = append(role.DenyFor, targets...)
+		}
+	}
+}
+
+func (x *templateReader) function(id string, p map[string]interface{}) {
+	vc, ok := p["VpcConfig"].(map[string]interface{})
+	if !ok {
+		return
+	}
+	name, _ := str(p["FunctionName"])
+	fn := &Function{ID: id, Name: name, Role: refID(unArn(p["Role"]))}
+	subnets, _ := vc["SubnetIds"].([]interface{})
+	for _, s := range subnets {
+		sid := refID(s)
+		if sid == "" {
+			sid = fmt.Sprint(s)
+		}
+		fn.SubnetIDs = append(fn.SubnetIDs, sid)
+	}
+	sgs, _ := vc["SecurityGroupIds"].([]interface{})
+	for _, s := range sgs {
+		fn.SecurityGroups = append(fn.SecurityGroups, refID(s))
+	}
+	x.f.Functions = append(x.f.Functions, fn)
+}
+
+// denyByName matches a deny written with the function's fixed name
+// instead of a reference.
+func (x *templateReader) denyByName() {
+	for _, role := range x.f.Roles {
 		for i, target := range role.DenyFor {
-			for _, fn := range f.Functions {
+			for _, fn := range x.f.Functions {
 				if fn.Name != "" && strings.HasSuffix(target, ":function:"+fn.Name) {
 					role.DenyFor[i] = fn.ID
 				}
 			}
 		}
 	}
-	if len(problems) > 0 {
-		return nil, &InputError{source + ": " + strings.Join(problems, "; ")}
-	}
-	return f, nil
 }
 
 func unArn(v interface{}) interface{} {
@@ -545,10 +608,12 @@ func unArn(v interface{}) interface{} {
 	return v
 }
 
-func sgRule(id string, m map[string]interface{}, proto func(interface{}) int, intOf func(interface{}, int) int) (SgRule, bool) {
+func sgRule(id string, m map[string]interface{}) (SgRule, bool) {
 	cidr, ok := str(m["CidrIp"])
 	if !ok {
-		return SgRule{}, false // to a security group, prefix list or IPv6 range: not the internet over IPv4
+		if cidr, ok = str(m["CidrIpv6"]); !ok {
+			return SgRule{}, false // to a security group or a prefix list: not the internet
+		}
 	}
 	p, err := netip.ParsePrefix(cidr)
 	if err != nil {

@@ -32,12 +32,18 @@ type StackProps struct {
 	// Construct configures the VpcLambda. Its Function.Entry defaults to
 	// the checkip handler of this repository.
 	Construct vpclambda.VpcLambdaProps
+	// Guardrails adds the construct's guardrail policy (a customer managed
+	// policy keeping Lambda functions in this network) to the stack, to be
+	// attached to deployer roles. Default: false.
+	Guardrails bool
 }
 
 // Stack is the app's stack and what it contains.
 type Stack struct {
 	awscdk.Stack
 	VpcLambda *vpclambda.VpcLambda
+	// Guardrails is the guardrail policy; nil unless StackProps.Guardrails.
+	Guardrails *vpclambda.Guardrails
 }
 
 // NewStack builds the app's stack. Invalid props are returned as an error
@@ -73,16 +79,11 @@ func NewStack(scope constructs.Construct, id string, props *StackProps) (*Stack,
 			return
 		}
 		s = &Stack{Stack: stack, VpcLambda: vl}
+		if props.Guardrails {
+			s.Guardrails = vl.NewGuardrails(stack, "LambdaGuardrailPolicy")
+		}
 		s.addOutputs()
 		awscdk.Tags_Of(stack).Add(jsii.String("Application"), jsii.String(AppName), nil)
-		if vl.Network != nil {
-			vl.Network.Vpc.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
-				"rules_to_suppress": []interface{}{map[string]interface{}{
-					"id":     "AwsSolutions-VPC7",
-					"reason": "VPC flow logs are billed per GB ingested; this example app leaves them off. Production networks should enable them.",
-				}},
-			})
-		}
 	}); jerr != nil {
 		return nil, jerr
 	}
@@ -115,6 +116,10 @@ func (s *Stack) addOutputs() {
 			}
 		}
 		out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+	}
+	if s.Guardrails != nil {
+		out("GuardrailPolicyArn", "Customer managed policy keeping Lambda functions in this network: attach it to the roles that deploy functions",
+			s.Guardrails.Policy.ManagedPolicyArn())
 	}
 	out("InvokeCommand", "Invoke the function; its publicIp must be one of NatPublicIps",
 		awscdk.Fn_Join(jsii.String(""), &[]*string{
@@ -163,6 +168,7 @@ var ContextKeys = map[string]string{
 	"natProvider":      "NatProvider: gateway (default) or instance; natGateways is then the number of instances",
 	"ipv6":             "Ipv6: true for a dual-stack VPC (default false)",
 	"gatewayEndpoints": "GatewayEndpoints: s3,dynamodb (default), s3, dynamodb or none",
+	"guardrails":       "true adds the guardrail policy (Lambda functions only in this network) for deployer roles (default false)",
 }
 
 // PropsFromContext reads the app's settings from the CDK context.
@@ -231,6 +237,13 @@ func PropsFromContext(node constructs.Node) (id string, props *StackProps, err e
 		props.Construct.GatewayEndpoints = &list
 	}
 	props.Construct.Function = &vpclambda.FunctionOptions{FunctionOptions: awslambda.FunctionOptions{MemorySize: num("memorySize")}}
+	if s, ok := get("guardrails"); ok {
+		b, perr := strconv.ParseBool(s)
+		if perr != nil {
+			problems = append(problems, fmt.Sprintf("context guardrails = %q is not true or false; fix: -c guardrails=true", s))
+		}
+		props.Guardrails = b
+	}
 	if len(problems) > 0 {
 		return "", nil, errors.New(strings.Join(problems, "\n"))
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -93,6 +95,9 @@ type fixture struct {
 	err      error  // why it could not be synthesized
 }
 
+// hardenedGuardrails is the guardrail policy of the hardened variant.
+var hardenedGuardrails *vpclambda.Guardrails
+
 // fixtures are written once by prepareFixtures, before the tests run.
 var fixtures = map[string]*fixture{}
 
@@ -100,8 +105,6 @@ var fixtures = map[string]*fixture{}
 // runs on. Each builds its stack in a new app.
 var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error){
 	"app": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
-		// cdk-nag's findings land in the cloud assembly; TestCdkNag reads them.
-		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true), Reports: jsii.Bool(true)}), nil)
 		s, err := stacks.NewStack(app, stacks.DefaultStackName, nil)
 		if err != nil {
 			return nil, nil, err
@@ -123,11 +126,42 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 		// not part of what this variant tests, so it is left out here.
 		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1),
 			RestrictDefaultSecurityGroup: jsii.Bool(false)})
+		suppressEmbeddersVpc(vpc)
 		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
 			Vpc:      vpc,
 			Function: &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())},
 		})
 		return stack, vl, err
+	},
+	// Every compliance option at once: a customer managed key for the log
+	// groups, an encrypted TLS-only topic for the alarms, reserved
+	// concurrency and a dead-letter queue, the guardrail policy.
+	"hardened": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		stack := awscdk.NewStack(app, jsii.String("Hardened"), nil)
+		key := vpclambda.NewLogEncryptionKey(stack, "LogKey", awscdk.RemovalPolicy_DESTROY)
+		topic := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{MasterKey: key, EnforceSSL: jsii.Bool(true)})
+		dlq := awssqs.NewQueue(stack, jsii.String("DeadLetters"), &awssqs.QueueProps{
+			EncryptionMasterKey: key, EnforceSSL: jsii.Bool(true), RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		})
+		cdknag.NagSuppressions_AddResourceSuppressions(dlq, &[]*cdknag.NagPackSuppression{{
+			Id:     jsii.String("AwsSolutions-SQS3"),
+			Reason: jsii.String("This queue is itself the function's dead-letter queue (Lambda's DeadLetterConfig); a dead-letter queue of a dead-letter queue would never be read."),
+		}, {
+			Id:     jsii.String("Serverless-SQSRedrivePolicy"),
+			Reason: jsii.String("This queue is itself the function's dead-letter queue (Lambda's DeadLetterConfig); a redrive policy to another queue would never be read."),
+		}}, nil)
+		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
+			Function: &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry()), FunctionOptions: awslambda.FunctionOptions{
+				ReservedConcurrentExecutions: jsii.Number(5), DeadLetterQueue: dlq,
+			}},
+			LogEncryptionKey: key,
+			Alarms:           &vpclambda.AlarmProps{Topic: topic},
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		hardenedGuardrails = vl.NewGuardrails(stack, "Guardrails")
+		return stack, vl, nil
 	},
 	"natGatewayEips": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		return constructVariant(&vpclambda.VpcLambdaProps{
@@ -208,6 +242,12 @@ func prepareFixtures(done func(int)) {
 			// The context users synthesize with: cdk.json's feature flags.
 			ctx := cdkJSONContext()
 			app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &ctx})
+			// Every cdk-nag pack checks every variant (aspects run at
+			// synth); the findings land in the cloud assembly, where
+			// TestCdkNag and TestCompliancePacks read them.
+			for _, pack := range nagPacks() {
+				awscdk.Aspects_Of(app).Add(pack, nil)
+			}
 			var err error
 			f.Stack, f.VL, err = variants[name](app)
 			if err != nil {
@@ -218,6 +258,13 @@ func prepareFixtures(done func(int)) {
 			f.File = filepath.Join(outdir, *f.Stack.TemplateFile())
 			f.Outdir = outdir
 		})
+		if f.err != nil {
+			// With the recommended flags, error annotations (cdk-nag's
+			// findings) fail the synth into a validation report: show it.
+			if report, err := os.ReadFile(filepath.Join(outdir, "validation-report.json")); err == nil {
+				f.err = fmt.Errorf("%v\n%s", f.err, report)
+			}
+		}
 		fixtures[name] = f
 		done(i + 1)
 	}

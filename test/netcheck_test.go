@@ -3,17 +3,25 @@ package test
 import (
 	"bytes"
 	"encoding/json"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/vpclambda/vpclambda/constructs/vpclambda"
 	"github.com/vpclambda/vpclambda/netcheck"
 )
 
 // analyze runs the checker on a template held as JSON.
 func analyze(t *testing.T, tpl map[string]interface{}, name string) *netcheck.Report {
+	t.Helper()
+	return analyzeDest(t, tpl, name, netcheck.DefaultDestination)
+}
+
+// analyzeDest runs the checker for one destination.
+func analyzeDest(t *testing.T, tpl map[string]interface{}, name string, dest netcheck.Destination) *netcheck.Report {
 	t.Helper()
 	data, err := json.Marshal(tpl)
 	if err != nil {
@@ -27,7 +35,7 @@ func analyze(t *testing.T, tpl map[string]interface{}, name string) *netcheck.Re
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := netcheck.Analyze(facts, netcheck.DefaultDestination, "")
+	r, err := netcheck.Analyze(facts, dest, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +112,17 @@ func TestNetcheckPassesTheAppTemplate(t *testing.T) {
 	}
 }
 
+// aclEntryProps is a network ACL entry's properties; ports nil for all.
+func aclEntryProps(acl string, rule int, egress bool, action string, proto int, cidr string, ports []int) map[string]interface{} {
+	p := map[string]interface{}{
+		"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{acl, "Id"}}, "RuleNumber": rule, "Protocol": proto,
+		"RuleAction": action, "Egress": egress, "CidrBlock": cidr}
+	if ports != nil {
+		p["PortRange"] = map[string]interface{}{"From": ports[0], "To": ports[1]}
+	}
+	return p
+}
+
 // mutation helpers on a template's JSON.
 type tpl map[string]interface{}
 
@@ -171,7 +190,7 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 		reason  string
 	}{
 		{"private default route removed", func(m tpl) { delete(m.res(), a.privateRoute) },
-			netcheck.CheckRoute, a.privateRT, 2, "has no route for 0.0.0.0/0"},
+			netcheck.CheckRoute, a.privateRT, 2, "has no route for the internet"},
 		{"private route to the internet gateway instead of the NAT", func(m tpl) {
 			p := m.props(a.privateRoute)
 			delete(p, "NatGatewayId")
@@ -185,26 +204,27 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 		{"second private subnet on another route table", func(m tpl) {
 			m.add("OtherRouteTable", "AWS::EC2::RouteTable", map[string]interface{}{"VpcId": map[string]interface{}{"Fn::GetAtt": []interface{}{a.vpc, "VpcId"}}})
 			m.props(a.privateAssoc2)["RouteTableId"] = map[string]interface{}{"Fn::GetAtt": []interface{}{"OtherRouteTable", "RouteTableId"}}
-		}, netcheck.CheckRoute, "OtherRouteTable", 1, "route table OtherRouteTable has no route for 0.0.0.0/0"},
+		}, netcheck.CheckRoute, "OtherRouteTable", 1, "route table OtherRouteTable has no route for the internet"},
 		{"second private subnet left unassociated (main route table)", func(m tpl) { delete(m.res(), a.privateAssoc2) },
 			netcheck.CheckRoute, a.vpc + "#main-route-table", 1, "uses the VPC's main route table"},
 		{"private NACL without the ephemeral inbound rule", func(m tpl) { delete(m.res(), a.privateEphemeralTcp) },
-			netcheck.CheckNaclReplyIn, a.privateACL, 2, "ports 1024-65535 fall to the implicit deny"},
+			netcheck.CheckNaclReplyIn, a.privateACL, 2, "tcp ports 1024-65535 from the internet fall to the implicit deny"},
 		{"ephemeral rule shadowed by a lower-numbered deny", func(m tpl) {
 			m.add("ShadowDeny", "AWS::EC2::NetworkAclEntry", map[string]interface{}{
 				"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateACL, "Id"}}, "RuleNumber": 150, "Protocol": 6,
 				"RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0", "PortRange": map[string]interface{}{"From": 32768, "To": 60999}})
-		}, netcheck.CheckNaclReplyIn, "ShadowDeny", 2, "rule 150 denies"},
+		}, netcheck.CheckNaclReplyIn, "ShadowDeny", 2,
+			"tcp/32768-60999 from the internet is denied by inbound rule 150 of " + a.privateACL + "; the rest of tcp/1024-65535 from the internet is allowed by rule 200"},
 		{"public NACL blocking traffic from the private subnets", func(m tpl) {
 			m.add("BlockPrivate", "AWS::EC2::NetworkAclEntry", map[string]interface{}{
 				"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{a.publicACL, "Id"}}, "RuleNumber": 50, "Protocol": -1,
 				"RuleAction": "deny", "Egress": false, "CidrBlock": "10.0.0.0/16"})
-		}, netcheck.CheckNatNaclIn, "BlockPrivate", 2, "rule 50 denies"},
+		}, netcheck.CheckNatNaclIn, "BlockPrivate", 2, "tcp/443 from 10.0.0.0/20 is denied by inbound rule 50 of " + a.publicACL},
 		{"outbound NACL denying 443", func(m tpl) {
 			m.add("Deny443", "AWS::EC2::NetworkAclEntry", map[string]interface{}{
 				"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateACL, "Id"}}, "RuleNumber": 90, "Protocol": 6,
 				"RuleAction": "deny", "Egress": true, "CidrBlock": "0.0.0.0/0", "PortRange": map[string]interface{}{"From": 443, "To": 443}})
-		}, netcheck.CheckNaclOut, "Deny443", 2, "rule 90 denies tcp/443"},
+		}, netcheck.CheckNaclOut, "Deny443", 2, "tcp/443 to the internet is denied by outbound rule 90 of " + a.privateACL},
 		{"security group with no egress", func(m tpl) {
 			// What CDK writes for allowAllOutbound: false without rules.
 			m.props(a.sg)["SecurityGroupEgress"] = []interface{}{map[string]interface{}{
@@ -220,6 +240,28 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 		}, netcheck.CheckSubnetPrivate, a.publicRoute, 1, "the subnet is public"},
 		{"blackhole: NAT gateway missing while the route names it", func(m tpl) { delete(m.res(), a.nat) },
 			netcheck.CheckRoute, a.privateRoute, 2, "blackhole"},
+		{"partial block: an outbound deny for one block of the internet", func(m tpl) {
+			m.add("DenyOneBlock", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.privateACL, 99, true, "deny", -1, "8.8.8.0/24", nil))
+		}, netcheck.CheckNaclOut, "DenyOneBlock", 2,
+			"tcp/443 to 8.8.8.0/24 is denied by outbound rule 99 of " + a.privateACL + "; the rest of tcp/443 to the internet is allowed by rule 100"},
+		{"partial block: a deny for half of the address space", func(m tpl) {
+			m.add("DenyLowHalf", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.publicACL, 99, true, "deny", 6, "0.0.0.0/1", []int{443, 443}))
+		}, netcheck.CheckNatNaclOut, "DenyLowHalf", 2,
+			"tcp/443 to the internet within 0.0.0.0/1 is denied by outbound rule 99 of " + a.publicACL + "; the rest of tcp/443 to the internet is allowed by rule 100"},
+		{"partial block: replies on part of the ephemeral ports fall to the implicit deny", func(m tpl) {
+			m.props(a.privateEphemeralTcp)["PortRange"] = map[string]interface{}{"From": 32768, "To": 65535}
+		}, netcheck.CheckNaclReplyIn, a.privateACL, 2,
+			"tcp ports 1024-32767 from the internet fall to the implicit deny (no inbound rule matches); the rest of tcp/1024-65535 from the internet is allowed by rule 200"},
+		{"partial block: a more specific route sends part of the internet to the internet gateway", func(m tpl) {
+			m.add("SpecificRoute", "AWS::EC2::Route", map[string]interface{}{
+				"RouteTableId":         map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateRT, "RouteTableId"}},
+				"DestinationCidrBlock": "52.0.0.0/8", "GatewayId": map[string]interface{}{"Ref": a.igw}})
+		}, netcheck.CheckSubnetPrivate, "SpecificRoute", 2, "the subnet is public for part of the destination: route table " + a.privateRT + " sends 52.0.0.0/8 to internet gateway " + a.igw},
+		{"security group allowing only part of the internet", func(m tpl) {
+			m.props(a.sg)["SecurityGroupEgress"] = []interface{}{map[string]interface{}{
+				"CidrIp": "128.0.0.0/1", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}}
+		}, netcheck.CheckSecurityGroup, a.sg, 0,
+			"no egress rule of the function's security group(s) allows tcp/443 to the internet outside 128.0.0.0/1; the rest of the destination is allowed by rule tcp/443 to 128.0.0.0/1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -266,13 +308,100 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 	}
 }
 
+// findCheck returns the first check of the report with that name and
+// status, on any subnet or function-wide.
+func findCheck(r *netcheck.Report, name string, st netcheck.Status) *netcheck.Check {
+	for _, fr := range r.Functions {
+		all := append([]netcheck.Check{}, fr.Checks...)
+		for _, s := range fr.Subnets {
+			all = append(all, s.Checks...)
+		}
+		for i := range all {
+			if all[i].Name == name && all[i].Status == st {
+				return &all[i]
+			}
+		}
+	}
+	return nil
+}
+
+// Rules are decided per packet: a deny that touches no packet of the
+// destination does not block it, and allows that together cover it pass.
+func TestNetcheckExactPasses(t *testing.T) {
+	f := get(t, "app")
+	a := ids(t, f)
+	var outboundAll string
+	for _, e := range f.resources("AWS::EC2::NetworkAclEntry") {
+		p := f.props(e)
+		if ref(p["NetworkAclId"]) == a.privateACL && p["Egress"] == true {
+			outboundAll = e
+		}
+	}
+	cases := []struct {
+		name   string
+		change func(m tpl)
+		check  string
+		reason string
+	}{
+		{"a block-list deny below the allow-all rule, for a block not on the internet", func(m tpl) {
+			m.add("DenyBenchmarking", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.privateACL, 99, true, "deny", -1, "198.18.0.0/15", nil))
+		}, netcheck.CheckNaclOut, "tcp/443 to the internet allowed by outbound rule 100"},
+		{"an allow split over two halves of the address space", func(m tpl) {
+			delete(m.res(), outboundAll)
+			m.add("AllowLowHalf", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.privateACL, 100, true, "allow", -1, "0.0.0.0/1", nil))
+			m.add("AllowHighHalf", "AWS::EC2::NetworkAclEntry", aclEntryProps(a.privateACL, 110, true, "allow", 6, "128.0.0.0/1", []int{0, 65535}))
+		}, netcheck.CheckNaclOut, "tcp/443 to the internet allowed by outbound rules 100, 110"},
+		{"egress split over two security groups", func(m tpl) {
+			m.props(a.sg)["SecurityGroupEgress"] = []interface{}{map[string]interface{}{"CidrIp": "0.0.0.0/1", "IpProtocol": "-1"}}
+			m.add("SecondGroup", "AWS::EC2::SecurityGroup", map[string]interface{}{"GroupDescription": "second", "VpcId": m.props(a.sg)["VpcId"],
+				"SecurityGroupEgress": []interface{}{map[string]interface{}{"CidrIp": "128.0.0.0/1", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}}})
+			vc := m.props(a.fn)["VpcConfig"].(map[string]interface{})
+			vc["SecurityGroupIds"] = append(vc["SecurityGroupIds"].([]interface{}), map[string]interface{}{"Fn::GetAtt": []interface{}{"SecondGroup", "GroupId"}})
+		}, netcheck.CheckSecurityGroup, "allowed by rule all traffic to 0.0.0.0/1 of " + a.sg + "; rule tcp/443 to 128.0.0.0/1 of SecondGroup"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := tpl(clone(t, f))
+			c.change(m)
+			r := analyze(t, m, c.name)
+			var b bytes.Buffer
+			r.WriteText(&b)
+			if !r.Reachable {
+				t.Fatalf("must pass:\n%s", b.String())
+			}
+			if ch := findCheck(r, c.check, netcheck.Pass); ch == nil || !strings.Contains(ch.Reason, c.reason) {
+				t.Errorf("want PASS %s %q:\n%s", c.check, c.reason, b.String())
+			}
+		})
+	}
+	// The block-list deny does block a destination inside its block.
+	m := tpl(clone(t, f))
+	cases[0].change(m)
+	r := analyzeDest(t, m, "benchmarking address", netcheck.Destination{Prefix: netip.MustParsePrefix("198.18.7.7/32"), Protocol: 6, Port: 443})
+	if ch := findCheck(r, netcheck.CheckNaclOut, netcheck.Fail); r.Reachable || ch == nil || ch.Resource != "DenyBenchmarking" ||
+		!strings.Contains(ch.Reason, "tcp/443 to 198.18.7.7/32 is denied by outbound rule 99 of "+a.privateACL) {
+		var b bytes.Buffer
+		r.WriteText(&b)
+		t.Errorf("198.18.7.7 must be blocked by rule 99:\n%s", b.String())
+	}
+}
+
 func TestNetcheckWarnings(t *testing.T) {
 	f := get(t, "app")
 	a := ids(t, f)
 	m := tpl(clone(t, f))
 	// The deny missing, and both subnets in one AZ.
 	role := ref(f.props(a.fn)["Role"])
-	delete(m.props(role), "Policies")
+	removed := 0
+	for _, mp := range f.resources("AWS::IAM::ManagedPolicy") {
+		if roles, _ := f.props(mp)["Roles"].([]interface{}); len(roles) == 1 && ref(roles[0]) == role && f.props(mp)["Description"] == vpclambda.DenyPolicyDescription {
+			delete(m.res(), mp)
+			removed++
+		}
+	}
+	if removed != 1 {
+		t.Fatalf("want one deny policy attached to %s, removed %d", role, removed)
+	}
 	m.props(a.privateSubnets[1])["AvailabilityZone"] = m.props(a.privateSubnets[0])["AvailabilityZone"]
 	r := analyze(t, m, "warnings")
 	if !r.Reachable {
@@ -326,6 +455,15 @@ func TestNetcheckCLI(t *testing.T) {
 		{"no function", []string{write("nofn.json", noFnJSON)}, 2, "no VPC-attached Lambda function"},
 		{"unknown function", []string{"--function", "Nope", f.File}, 2, `no VPC-attached Lambda function "Nope"`},
 		{"bad flag value", []string{"--port", "70000", f.File}, 2, "--port 70000"},
+		{"port range", []string{"--port", "1024-2048", f.File}, 0, "destination the internet tcp/1024-2048"},
+		{"reversed port range", []string{"--port", "2048-1024", f.File}, 2, "--port 2048-1024"},
+		{"address", []string{"--dest", "8.8.8.8", f.File}, 0, "destination 8.8.8.8/32 tcp/443"},
+		{"prefix with host bits", []string{"--dest", "10.0.0.5/8", f.File}, 2, "did you mean 10.0.0.0/8"},
+		{"not an address", []string{"--dest", "example.com", f.File}, 2, `--dest "example.com"`},
+		{"IPv6 internet without IPv6 routes", []string{"--dest", "internet6", f.File}, 1, "has no route for the IPv6 internet"},
+		{"IPv6 address", []string{"--dest", "2606:4700::1111", f.File}, 1, "has no route for 2606:4700::1111/128"},
+		{"dot", []string{"--format", "dot", f.File}, 0, "digraph netcheck {"},
+		{"bad format", []string{"--format", "xml", f.File}, 2, `--format "xml"`},
 		{"no argument", nil, 2, "usage: netcheck"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

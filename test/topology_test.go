@@ -49,9 +49,11 @@ func TestResourceCounts(t *testing.T) {
 				"AWS::EC2::NetworkAclEntry":                      8,
 				"AWS::EC2::SubnetNetworkAclAssociation":          s.azs + s.nats,
 				"AWS::EC2::SecurityGroup":                        1,
-				"AWS::IAM::Role":                                 s.fns,
+				"AWS::IAM::Role":                                 s.fns + 1,   // and the flow log's
+				"AWS::IAM::ManagedPolicy":                        2*s.fns + 1, // each function's deny and tracing permission, the flow log's permission
 				"AWS::Lambda::Function":                          s.fns,
-				"AWS::Logs::LogGroup":                            s.fns,
+				"AWS::Logs::LogGroup":                            s.fns + 1,
+				"AWS::CloudWatch::Alarm":                         2 * s.nats,
 				"AWS::IAM::Policy":                               0,
 				"AWS::CloudFormation::CustomResource":            0,
 				"Custom::LogRetention":                           0,
@@ -59,7 +61,7 @@ func TestResourceCounts(t *testing.T) {
 				"AWS::EC2::SecurityGroupIngress":                 0,
 				"AWS::EC2::SecurityGroupEgress":                  0,
 				"AWS::EC2::VPCEndpoint":                          2, // S3 and DynamoDB gateway endpoints, by default
-				"AWS::EC2::FlowLog":                              0,
+				"AWS::EC2::FlowLog":                              1,
 				"AWS::EC2::EgressOnlyInternetGateway":            0,
 				"AWS::EC2::NetworkInterface":                     0,
 				"AWS::Lambda::Permission":                        0,
@@ -367,7 +369,12 @@ func TestRoleAndDenyPolicy(t *testing.T) {
 	for _, name := range []string{"app", "severalFunctions", "existingVpc"} {
 		t.Run(name, func(t *testing.T) {
 			f := get(t, name)
-			roles := f.resources("AWS::IAM::Role")
+			var roles []string
+			for _, r := range f.resources("AWS::IAM::Role") {
+				if strings.Contains(pretty(f.props(r)["AssumeRolePolicyDocument"]), "lambda.amazonaws.com") {
+					roles = append(roles, r)
+				}
+			}
 			fns := f.resources("AWS::Lambda::Function")
 			if len(roles) != len(fns) {
 				t.Fatalf("want one role per function: %v %v", roles, fns)
@@ -401,12 +408,28 @@ func TestRoleAndDenyPolicy(t *testing.T) {
 							map[string]interface{}{"Ref": "AWS::Region"}, ":", map[string]interface{}{"Ref": "AWS::AccountId"}, ":function:" + name}},
 					}}},
 				}
-				wantPolicies := []interface{}{map[string]interface{}{
-					"PolicyName":     vpclambda.DenyPolicyName,
-					"PolicyDocument": map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{wantStatement}},
-				}}
-				if !reflect.DeepEqual(rp["Policies"], wantPolicies) {
-					t.Errorf("%s: inline policies:\n got %s\nwant %s", role, pretty(rp["Policies"]), pretty(wantPolicies))
+				if rp["Policies"] != nil {
+					t.Errorf("%s: the role must have no inline policy (IAMNoInlinePolicy): %s", role, pretty(rp["Policies"]))
+				}
+				// The deny: one customer managed policy attached to this
+				// role, holding exactly the statement, created before the
+				// function.
+				var denies []string
+				for _, mp := range f.resources("AWS::IAM::ManagedPolicy") {
+					roles, _ := f.props(mp)["Roles"].([]interface{})
+					if len(roles) == 1 && ref(roles[0]) == role && strings.Contains(pretty(f.props(mp)["PolicyDocument"]), "DenyEniApisToFunctionCode") {
+						denies = append(denies, mp)
+					}
+				}
+				if len(denies) != 1 {
+					t.Fatalf("%s: want one managed policy attached to it, got %v", role, denies)
+				}
+				wantDoc := map[string]interface{}{"Version": "2012-10-17", "Statement": []interface{}{wantStatement}}
+				if got := f.props(denies[0])["PolicyDocument"]; !reflect.DeepEqual(got, wantDoc) {
+					t.Errorf("%s: deny policy:\n got %s\nwant %s", denies[0], pretty(got), pretty(wantDoc))
+				}
+				if !f.dependsOn(fn)[denies[0]] {
+					t.Errorf("%s must depend on its deny policy %s (the deny is in force before it runs)", fn, denies[0])
 				}
 			}
 		})

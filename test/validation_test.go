@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
@@ -197,6 +199,26 @@ var badCases = []badCase{
 		props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
 			p.PrivateSubnets = &awsec2.SubnetSelection{Subnets: &[]awsec2.ISubnet{(*p.Vpc.PrivateSubnets())[0]}}
 		}), prop: "PrivateSubnets", want: []string{"1 subnet(s) in 1 AZ", "at least two Availability Zones"}},
+	{name: "flow log props for an existing VPC", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.FlowLog = &vpclambda.FlowLogProps{}
+	}), prop: "FlowLog", want: []string{"existing VPC", "awsec2.VpcProps.FlowLogs"}},
+	{name: "alarm props for an existing VPC", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
+		p.Alarms = &vpclambda.AlarmProps{}
+	}), prop: "Alarms", want: []string{"existing VPC", "remove Alarms"}},
+	{name: "flow log disabled and configured", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.FlowLog = &vpclambda.FlowLogProps{Disabled: true, LogRetention: awslogs.RetentionDays_ONE_YEAR}
+	}), prop: "FlowLog.Disabled", want: []string{"FlowLog.Disabled = true", "no effect"}},
+	{name: "flow log to S3 with a log retention", props: func(stack awscdk.Stack) *vpclambda.VpcLambdaProps {
+		b := awss3.Bucket_FromBucketName(stack, jsii.String("Logs"), jsii.String("flow-logs"))
+		return &vpclambda.VpcLambdaProps{Function: fn(), FlowLog: &vpclambda.FlowLogProps{Bucket: b, LogRetention: awslogs.RetentionDays_ONE_YEAR}}
+	}, prop: "FlowLog.LogRetention", want: []string{"Bucket sends the flow log to S3", "lifecycle rules"}},
+	{name: "flow log traffic type", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.FlowLog = &vpclambda.FlowLogProps{TrafficType: awsec2.FlowLogTrafficType("SOME")}
+	}), prop: "FlowLog.TrafficType", want: []string{`"SOME"`, "FlowLogTrafficType_ALL"}},
+	{name: "alarms disabled with a topic", props: func(stack awscdk.Stack) *vpclambda.VpcLambdaProps {
+		topic := awssns.Topic_FromTopicArn(stack, jsii.String("T"), jsii.String("arn:aws:sns:us-east-1:111111111111:alarms"))
+		return &vpclambda.VpcLambdaProps{Function: fn(), Alarms: &vpclambda.AlarmProps{Disabled: true, Topic: topic}}
+	}, prop: "Alarms.Disabled", want: []string{"together with Alarms.Topic"}},
 	{name: "existing VPC with new-VPC props", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
 		p.NatGateways = jsii.Number(2)
 	}), prop: "NatGateways", want: []string{"cannot apply to the existing VPC", "remove NatGateways"}},
@@ -366,6 +388,7 @@ func TestAppReportsErrorsWithoutPanic(t *testing.T) {
 
 func TestContextIsParsedWithClearErrors(t *testing.T) {
 	for ctx, want := range map[string]string{
+		`{"guardrails":"yes please"}`:               `context guardrails = "yes please" is not true or false; fix: -c guardrails=true`,
 		`{"natGateways":"lots"}`:                    `context natGateways = "lots" is not a number; fix: -c natGateways=<number>`,
 		`{"memorySize":"big"}`:                      `context memorySize = "big" is not a number`,
 		`{"account":"111111111111"}`:                "account and region must be given together",
@@ -377,7 +400,7 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 		`{"MemorySize":"256"}`:                      "did you mean memorySize",
 		`{"stackname":"X","vpcCidr":"10.1.0.0/16"}`: "did you mean stackName",
 		`{"maxAzs":"2","@aws-cdk/core:newStyleStackSynthesis":true,"availability-zones:account=1:region=r":["a"],"aws:cdk:enable-path-metadata":true,"myOwnSetting":"x"}`: "no error",
-		`{"maxAzs":"3","natGateways":"2","vpcCidr":"10.1.0.0/16","memorySize":"256","stackName":"Other"}`:                                                                 "",
+		`{"maxAzs":"3","natGateways":"2","vpcCidr":"10.1.0.0/16","memorySize":"256","stackName":"Other","guardrails":"true"}`:                                             "",
 	} {
 		var props *stacks.StackProps
 		var id string
@@ -396,7 +419,7 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 		}
 		if want == "" {
 			if err != nil || id != "Other" || *props.Construct.MaxAzs != 3 || *props.Construct.NatGateways != 2 ||
-				*props.Construct.VpcCidr != "10.1.0.0/16" || *props.Construct.Function.MemorySize != 256 {
+				*props.Construct.VpcCidr != "10.1.0.0/16" || *props.Construct.Function.MemorySize != 256 || !props.Guardrails {
 				t.Errorf("%s: parsed %v %+v %v", ctx, id, props, err)
 			}
 			continue

@@ -12,7 +12,9 @@
 //   - a security group without inbound rules;
 //   - an execution role with AWSLambdaVPCAccessExecutionRole and a deny of
 //     the EC2 network interface APIs to the function's own code;
-//   - the function, attached to every private subnet, with a log group.
+//   - the function, attached to every private subnet, with a log group;
+//   - a VPC flow log, CloudWatch alarms on each NAT gateway and X-Ray
+//     tracing, so the network can be watched and debugged.
 //
 // # Getting started
 //
@@ -50,6 +52,19 @@
 // constructs; Network holds every CloudFormation resource of a VPC the
 // construct created; Functions lists each function with its role, deny
 // statement and log group.
+//
+// # Compliance
+//
+// The defaults pass the cdk-nag packs AWS Solutions, Serverless, NIST
+// 800-53 R5, HIPAA Security and PCI DSS 3.2.1. The flow log (FlowLogProps),
+// the NAT gateway alarms (AlarmProps), tracing (DefaultTracing) and
+// customer managed policies instead of inline ones are on by default; a
+// customer managed key for the log groups (LogEncryptionKey,
+// NewLogEncryptionKey), reserved concurrency and dead-letter queues are
+// options. Findings that follow from the design are suppressed on the
+// resource, with their reasons (Suppressions reads them). NewGuardrails
+// returns an IAM policy that keeps Lambda functions in the construct's
+// network, for deployer roles or a service control policy.
 //
 // # Errors
 //

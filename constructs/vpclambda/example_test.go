@@ -5,8 +5,12 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
@@ -163,4 +167,45 @@ func ExampleValidationError() {
 	// vpclambda "Egress": 2 invalid properties
 	//   - MaxAzs = 1: must be a whole number from 2 to 6; fix: use 2 or more zones (Lambda needs subnets in at least two AZs for high availability) and at most 6 (no region has more)
 	//   - NatGateways = 0: must be at least 1: without a NAT gateway a function in private subnets cannot reach the internet; fix: use 1 (one shared NAT gateway), or attach the function to an existing VPC (Vpc) that provides its own NAT
+}
+
+// Compliance options: flow logs to an S3 bucket instead of CloudWatch Logs,
+// the NAT gateway alarms notifying an SNS topic (one more alarm added with
+// the same actions), and the guardrail policy for the roles that deploy
+// Lambda functions.
+func ExampleVpcLambda_NewGuardrails() {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("MyStack"), nil)
+	bucket := awss3.Bucket_FromBucketName(stack, jsii.String("FlowLogs"), jsii.String("my-flow-logs"))
+	topic := awssns.Topic_FromTopicArn(stack, jsii.String("OnCall"), jsii.String("arn:aws:sns:us-east-1:111111111111:on-call"))
+
+	net, err := vpclambda.NewVpcLambda(stack, "Egress", &vpclambda.VpcLambdaProps{
+		Function: &vpclambda.FunctionOptions{Entry: jsii.String("../../functions/checkip")},
+		FlowLog:  &vpclambda.FlowLogProps{Bucket: bucket},
+		Alarms:   &vpclambda.AlarmProps{Topic: topic},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	net.Alarms.Add("FunctionErrors", &awscloudwatch.AlarmProps{
+		Metric:            net.Function.Function.MetricErrors(nil),
+		Threshold:         jsii.Number(1),
+		EvaluationPeriods: jsii.Number(1),
+	})
+	deployers := awsiam.NewRole(stack, jsii.String("Deployers"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountRootPrincipal()})
+	g := net.NewGuardrails(stack, "LambdaGuardrails")
+	deployers.AddManagedPolicy(g.Policy)
+
+	fmt.Println(len(net.Alarms.All), "alarms notifying", *topic.TopicName())
+	for _, s := range g.Statements() {
+		fmt.Println(*s.Sid())
+	}
+	// Output:
+	// 3 alarms notifying on-call
+	// DenyFunctionsOutsideAVpc
+	// AllowFunctionsOnlyInThisNetwork
+	// DenyFunctionsInOtherVpcs
+	// DenyFunctionsInOtherSubnets
+	// DenyFunctionsWithOtherSecurityGroups
 }

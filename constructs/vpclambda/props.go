@@ -3,6 +3,7 @@ package vpclambda
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 )
@@ -139,6 +140,26 @@ type VpcLambdaProps struct {
 	// Default: all outbound traffic allowed (what AWS recommends for most
 	// functions). The function's security group never has inbound rules.
 	AllowedEgress *[]awsec2.Port
+
+	// FlowLog configures the VPC flow log (see FlowLogProps). Only for a
+	// VPC the construct creates.
+	//
+	// Default: a flow log of all traffic to a CloudWatch log group kept
+	// for a month.
+	FlowLog *FlowLogProps
+
+	// Alarms configures the CloudWatch alarms on the NAT gateways (see
+	// AlarmProps). Only for a VPC the construct creates.
+	//
+	// Default: two alarms per NAT gateway, without actions.
+	Alarms *AlarmProps
+
+	// LogEncryptionKey encrypts every log group the construct creates (the
+	// functions' and the flow log's) with a customer managed KMS key; see
+	// NewLogEncryptionKey for one with the key policy CloudWatch Logs needs.
+	//
+	// Default: CloudWatch Logs' own encryption at rest (AWS-owned keys).
+	LogEncryptionKey awskms.IKey
 }
 
 // FunctionOptions configures one function attached to the construct's

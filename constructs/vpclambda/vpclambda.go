@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -31,9 +32,11 @@ var DeniedEniActions = []string{
 	"ec2:UnassignPrivateIpAddresses",
 }
 
-// DenyPolicyName is the name of the role's inline policy holding the deny
-// statement.
-const DenyPolicyName = "DenyNetworkInterfaceApisFromFunctionCode"
+// DenyPolicyDescription is the description of the customer managed policy
+// that holds the deny statement, attached to the function's role. (A
+// managed policy rather than an inline one: the compliance packs' rule
+// IAMNoInlinePolicy.)
+const DenyPolicyDescription = "Denies the EC2 network interface APIs to the code of one Lambda function (the Lambda service keeps them)"
 
 // Network is the reference network built by the construct: one VPC, an
 // internet gateway, public subnets with NAT gateways, private subnets for
@@ -116,13 +119,18 @@ type Network struct {
 type AttachedFunction struct {
 	// Function is the Lambda function (grant to it, add event sources...).
 	Function awslambda.Function
-	// Role carries VpcLambdaExecutionPolicy and the deny statement for
-	// this function's ARN: the construct's own role (inline policy
-	// DenyPolicyName), or FunctionOptions.Role with both added.
+	// Role carries VpcLambdaExecutionPolicy and DenyPolicy: the
+	// construct's own role, or FunctionOptions.Role with both added.
 	Role awsiam.Role
 	// DenyStatement denies the ENI actions (DeniedEniActions) on "*" when
 	// lambda:SourceFunctionArn is this function's ARN.
 	DenyStatement awsiam.PolicyStatement
+	// DenyPolicy is the customer managed policy holding DenyStatement,
+	// attached to Role; the function is created after it.
+	DenyPolicy awsiam.ManagedPolicy
+	// TracingPolicy lets the function send X-Ray traces; nil when
+	// FunctionOptions.Tracing is DISABLED.
+	TracingPolicy awsiam.ManagedPolicy
 	// LogGroup is the log group the construct created; nil when
 	// FunctionOptions.LogGroup gave one.
 	LogGroup awslogs.LogGroup
@@ -164,6 +172,14 @@ type VpcLambda struct {
 	// Functions lists every function, Function first, then those added by
 	// AddFunction.
 	Functions []*AttachedFunction
+	// FlowLog is the VPC's flow log; nil for an existing VPC or when
+	// VpcLambdaProps.FlowLog disables it.
+	FlowLog *FlowLog
+	// Alarms are the NAT gateways' alarms; nil for an existing VPC or when
+	// VpcLambdaProps.Alarms disables them.
+	Alarms *NatAlarms
+	// LogEncryptionKey is VpcLambdaProps.LogEncryptionKey (nil for none).
+	LogEncryptionKey awskms.IKey
 
 	ipv6 bool // dual-stack subnets: functions allow IPv6
 }
@@ -196,6 +212,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 	} else {
 		ep = planExisting(ps, stack, props)
 	}
+	flowLog, alarms := planFlowLog(ps, props), planAlarms(ps, props)
 	path := *scope.Node().Path() + "/" + id
 	fp := planFunction(ps, "Function", props.Function, defaultFunctionName(stack, path+"/Function", id))
 	if props.AllowedEgress != nil {
@@ -218,8 +235,16 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 
 	v := &VpcLambda{ipv6: props.Ipv6 != nil && *props.Ipv6}
 	constructs.NewConstruct_Override(v, scope, jsii.String(id))
+	v.LogEncryptionKey = props.LogEncryptionKey
 	if np != nil {
 		v.buildNetwork(np)
+		v.networkSuppressions()
+		if flowLog {
+			v.buildFlowLog(props.FlowLog, props.LogEncryptionKey)
+		}
+		if alarms {
+			v.buildAlarms(props.Alarms)
+		}
 	} else {
 		v.Vpc = ep.vpc
 		v.PrivateSubnets = ep.subnets
@@ -305,7 +330,6 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 			"ArnEquals": map[string]interface{}{"lambda:SourceFunctionArn": arn},
 		},
 	})
-	var denyPolicy awsiam.Policy
 	if fp.role == nil {
 		af.Role = awsiam.NewRole(scope, jsii.String("ExecutionRole"), &awsiam.RoleProps{
 			AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
@@ -313,26 +337,22 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 			ManagedPolicies: &[]awsiam.IManagedPolicy{
 				awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)),
 			},
-			InlinePolicies: &map[string]awsiam.PolicyDocument{
-				DenyPolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{
-					Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
-				}),
-			},
 		})
 	} else {
 		// The user's role gets the same two things: the managed policy
-		// (unless it has it) and the deny, as a policy of its own that the
-		// function waits for.
+		// (unless it has it) and the deny policy.
 		af.Role = fp.role
 		if !hasManagedPolicy(stack, fp.role, VpcLambdaExecutionPolicy) {
 			fp.role.AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(VpcLambdaExecutionPolicy)))
 		}
-		denyPolicy = awsiam.NewPolicy(scope, jsii.String("DenyEniPolicy"), &awsiam.PolicyProps{
-			PolicyName: jsii.String(DenyPolicyName),
-			Statements: &[]awsiam.PolicyStatement{af.DenyStatement},
-		})
-		fp.role.AttachInlinePolicy(denyPolicy)
 	}
+	// The deny is a customer managed policy of its own (not inline: the
+	// compliance packs' IAMNoInlinePolicy), which the function waits for.
+	af.DenyPolicy = awsiam.NewManagedPolicy(scope, jsii.String("DenyEniPolicy"), &awsiam.ManagedPolicyProps{
+		Description: jsii.String(DenyPolicyDescription),
+		Statements:  &[]awsiam.PolicyStatement{af.DenyStatement},
+		Roles:       &[]awsiam.IRole{af.Role},
+	})
 	roleCfn := af.Role.Node().DefaultChild().(awsiam.CfnRole)
 	roleCfn.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
 		"rules_to_suppress": []interface{}{map[string]interface{}{
@@ -348,7 +368,9 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 			LogGroupName:  jsii.String("/aws/lambda/" + fp.name),
 			Retention:     fp.retention,
 			RemovalPolicy: fp.removalPolicy,
+			EncryptionKey: v.LogEncryptionKey,
 		})
+		suppressUnencryptedLogGroup(af.LogGroup, v.LogEncryptionKey)
 		logGroup = af.LogGroup
 	}
 
@@ -358,16 +380,17 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 	props.Vpc = v.Vpc
 	props.VpcSubnets = &awsec2.SubnetSelection{Subnets: &v.PrivateSubnets}
 	props.SecurityGroups = &[]awsec2.ISecurityGroup{v.SecurityGroup}
+	tracing := takeTracing(props)
 	if v.ipv6 {
 		// Lambda requires every subnet of such a function to be dual-stack,
 		// which Ipv6 guarantees.
 		props.Ipv6AllowedForDualStack = jsii.Bool(true)
 	}
 	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), props)
+	v.harden(scope, af, tracing, &fp.opts.FunctionOptions)
 	fnCfn := af.Function.Node().DefaultChild().(awslambda.CfnFunction)
-	if denyPolicy != nil {
-		fnCfn.AddResourceDependency(denyPolicy.Node().DefaultChild().(awscdk.CfnResource), jsii.String("the ENI deny must be in force before the function runs"))
-	}
+	// The deny is in force before the function first runs.
+	fnCfn.AddResourceDependency(af.DenyPolicy.Node().DefaultChild().(awscdk.CfnResource), jsii.String("the deny must be attached before the function runs"))
 
 	// Creation order: the function is created only once its route to the
 	// internet is complete, so its first invocation already has internet.

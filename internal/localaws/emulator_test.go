@@ -132,9 +132,11 @@ func TestOrphanStops(t *testing.T) {
 	dir := t.TempDir()
 	ready := filepath.Join(dir, "ready")
 	launcher := filepath.Join(projectRoot(t), "test", "emulator", "launch.py")
-	// The shell is the parent; it waits for the emulator to listen, then exits.
+	// The shell is the parent; it waits for the emulator to listen (up to
+	// 60 s: importing moto takes ~3 s on an idle 2-core machine, far more
+	// under load), then exits.
 	script := fmt.Sprintf(`python3 %s --port 0 --ready-file %s --parent-pid $$ >%s/log 2>&1 &
-for i in $(seq 100); do [ -f %s ] && exit 0; sleep 0.1; done; exit 1`, launcher, ready, dir, ready)
+for i in $(seq 600); do [ -f %s ] && exit 0; sleep 0.1; done; exit 1`, launcher, ready, dir, ready)
 	if out, err := exec.Command("sh", "-c", script).CombinedOutput(); err != nil {
 		t.Fatalf("the emulator did not start: %v %s", err, out)
 	}
@@ -144,7 +146,7 @@ for i in $(seq 100); do [ -f %s ] && exit 0; sleep 0.1; done; exit 1`, launcher,
 	}
 	var port, pid int
 	fmt.Sscan(string(data), &port, &pid)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second) // the launcher polls its parent twice a second; slack for a loaded machine
 	for Alive(pid) && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}

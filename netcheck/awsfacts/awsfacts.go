@@ -103,6 +103,8 @@ func (c *Clients) Load(ctx context.Context, source string, functions []string) (
 			SubnetIDs:      append([]string{}, out.VpcConfig.SubnetIds...),
 			SecurityGroups: append([]string{}, out.VpcConfig.SecurityGroupIds...),
 			Role:           roleName(aws.ToString(out.Role)),
+			State:          string(out.State),
+			StateReason:    aws.ToString(out.StateReason),
 		}
 		arns[aws.ToString(out.FunctionArn)] = fn.ID
 		f.Functions = append(f.Functions, fn)
@@ -149,7 +151,7 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 	if err != nil || len(vpcs.Vpcs) == 0 {
 		return fmt.Errorf("reading VPC %s: %v", vpcID, err)
 	}
-	v := &netcheck.Vpc{ID: vpcID, Cidr: parsePrefix(aws.ToString(vpcs.Vpcs[0].CidrBlock))}
+	v := &netcheck.Vpc{ID: vpcID, Cidr: parsePrefix(aws.ToString(vpcs.Vpcs[0].CidrBlock)), InstanceTenancy: string(vpcs.Vpcs[0].InstanceTenancy)}
 	f.Vpcs[vpcID] = v
 
 	subnets, err := c.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filter})
@@ -161,6 +163,20 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		f.Subnets[id] = &netcheck.Subnet{ID: id, VpcID: vpcID, AZ: aws.ToString(s.AvailabilityZone), Cidr: parsePrefix(aws.ToString(s.CidrBlock))}
 	}
 
+	if err := c.loadNatGateways(ctx, f, vpcID, filter); err != nil {
+		return err
+	}
+	igwIDs, err := c.loadRouteTables(ctx, f, v, filter)
+	if err != nil {
+		return err
+	}
+	if err := c.loadInternetGateways(ctx, f, vpcID, igwIDs); err != nil {
+		return err
+	}
+	return c.loadNetworkAcls(ctx, f, v, filter)
+}
+
+func (c *Clients) loadNatGateways(ctx context.Context, f *netcheck.Facts, vpcID string, filter []ec2types.Filter) error {
 	nats, err := c.EC2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: filter})
 	if err != nil {
 		return fmt.Errorf("reading the NAT gateways of VPC %s: %w", vpcID, err)
@@ -180,10 +196,16 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		}
 		f.NatGateways[id] = nat
 	}
+	return nil
+}
 
+// loadRouteTables reads the VPC's route tables; it returns the internet
+// gateways their routes name.
+func (c *Clients) loadRouteTables(ctx context.Context, f *netcheck.Facts, v *netcheck.Vpc, filter []ec2types.Filter) (map[string]bool, error) {
+	vpcID := v.ID
 	tables, err := c.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: filter})
 	if err != nil {
-		return fmt.Errorf("reading the route tables of VPC %s: %w", vpcID, err)
+		return nil, fmt.Errorf("reading the route tables of VPC %s: %w", vpcID, err)
 	}
 	igwIDs := map[string]bool{}
 	for _, t := range tables.RouteTables {
@@ -202,9 +224,12 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		for _, r := range t.Routes {
 			dst := aws.ToString(r.DestinationCidrBlock)
 			if dst == "" {
-				continue // IPv6 and prefix-list routes do not carry IPv4 internet traffic
+				dst = aws.ToString(r.DestinationIpv6CidrBlock)
 			}
-			route := netcheck.Route{ID: rt.ID + ":" + dst, Destination: parsePrefix(dst)}
+			if dst == "" {
+				continue // a prefix-list route: its blocks are not read here
+			}
+			route := netcheck.Route{ID: rt.ID + ":" + dst, Destination: parsePrefix(dst), State: string(r.State)}
 			switch gw := aws.ToString(r.GatewayId); {
 			case aws.ToString(r.NatGatewayId) != "":
 				route.Kind, route.Target = netcheck.TargetNatGateway, aws.ToString(r.NatGatewayId)
@@ -222,7 +247,8 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 				route.Kind, route.Target = netcheck.TargetInstance, aws.ToString(r.InstanceId)
 			default:
 				route.Kind, route.Target = netcheck.TargetOther, firstNonEmpty(gw, aws.ToString(r.TransitGatewayId),
-					aws.ToString(r.VpcPeeringConnectionId), aws.ToString(r.CarrierGatewayId), aws.ToString(r.LocalGatewayId))
+					aws.ToString(r.VpcPeeringConnectionId), aws.ToString(r.CarrierGatewayId), aws.ToString(r.LocalGatewayId),
+					aws.ToString(r.EgressOnlyInternetGatewayId), aws.ToString(r.CoreNetworkArn))
 			}
 			if r.State == ec2types.RouteStateBlackhole {
 				route.Kind = netcheck.TargetMissing
@@ -234,7 +260,10 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		}
 		f.RouteTables[rt.ID] = rt
 	}
+	return igwIDs, nil
+}
 
+func (c *Clients) loadInternetGateways(ctx context.Context, f *netcheck.Facts, vpcID string, igwIDs map[string]bool) error {
 	attached, err := c.EC2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{
 		Filters: []ec2types.Filter{{Name: aws.String("attachment.vpc-id"), Values: []string{vpcID}}}})
 	if err != nil {
@@ -270,7 +299,11 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 			}
 		}
 	}
+	return nil
+}
 
+func (c *Clients) loadNetworkAcls(ctx context.Context, f *netcheck.Facts, v *netcheck.Vpc, filter []ec2types.Filter) error {
+	vpcID := v.ID
 	acls, err := c.EC2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: filter})
 	if err != nil {
 		return fmt.Errorf("reading the network ACLs of VPC %s: %w", vpcID, err)
@@ -283,7 +316,7 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		for _, e := range a.Entries {
 			cidr := aws.ToString(e.CidrBlock)
 			if cidr == "" {
-				continue // IPv6 entries do not match IPv4 traffic
+				cidr = aws.ToString(e.Ipv6CidrBlock)
 			}
 			entry := netcheck.NaclEntry{
 				ID:         fmt.Sprintf("%s/%s/%d", acl.ID, direction(aws.ToBool(e.Egress)), aws.ToInt32(e.RuleNumber)),
@@ -291,8 +324,8 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 				Allow: e.RuleAction == ec2types.RuleActionAllow, Protocol: netcheck.ProtocolNumber(aws.ToString(e.Protocol)),
 				Cidr: parsePrefix(cidr), FromPort: 0, ToPort: 65535,
 			}
-			if entry.RuleNumber == 32767 {
-				continue // the final deny: the analysis adds it
+			if entry.RuleNumber >= 32767 {
+				continue // the final denies (IPv4 32767, IPv6 32768): the analysis adds them
 			}
 			if e.PortRange != nil {
 				entry.FromPort, entry.ToPort = int(aws.ToInt32(e.PortRange.From)), int(aws.ToInt32(e.PortRange.To))
@@ -328,6 +361,10 @@ func (c *Clients) loadSecurityGroups(ctx context.Context, f *netcheck.Facts, ids
 			for j, r := range p.IpRanges {
 				sg.Egress = append(sg.Egress, netcheck.SgRule{ID: fmt.Sprintf("%s/egress[%d.%d]", sg.ID, i, j),
 					Protocol: proto, Cidr: parsePrefix(aws.ToString(r.CidrIp)), FromPort: from, ToPort: to})
+			}
+			for j, r := range p.Ipv6Ranges {
+				sg.Egress = append(sg.Egress, netcheck.SgRule{ID: fmt.Sprintf("%s/egress[%d.v6.%d]", sg.ID, i, j),
+					Protocol: proto, Cidr: parsePrefix(aws.ToString(r.CidrIpv6)), FromPort: from, ToPort: to})
 			}
 		}
 		f.SecurityGroups[sg.ID] = sg

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -127,6 +128,11 @@ func TestLifecycle(t *testing.T) {
 	}
 	step("inspect", func() error { return inspectAllPass(ctx, c, outputs, 2) })
 	deployed := networkIDs(t, ctx, c)
+	var obs *observability
+	step("flow log and alarms deployed", func() error {
+		obs, err = observabilityDeployed(ctx, c, outputs, deployed)
+		return err
+	})
 
 	step("cdk diff (no differences)", func() error {
 		out, err := cdk.Run(ctx, 2*time.Minute, "diff", stack, "--fail")
@@ -170,7 +176,7 @@ func TestLifecycle(t *testing.T) {
 		_, err := cdk.Run(ctx, 3*time.Minute, "destroy", stack, "--force")
 		return err
 	})
-	step("nothing left", func() error { return nothingLeft(ctx, c, grown, outputs) })
+	step("nothing left", func() error { return nothingLeft(ctx, c, grown, outputs, obs) })
 }
 
 // inspectAllPass runs the deployed-network inspection: every check of every
@@ -319,7 +325,7 @@ func breakAndRepairRoute(ctx context.Context, c *clients, outputs map[string]str
 }
 
 // nothingLeft checks that no resource the stack created still exists.
-func nothingLeft(ctx context.Context, c *clients, created map[string]resource, outputs map[string]string) error {
+func nothingLeft(ctx context.Context, c *clients, created map[string]resource, outputs map[string]string, obs *observability) error {
 	filter := func(name string, ids ...string) []ec2types.Filter {
 		return []ec2types.Filter{{Name: aws.String(name), Values: ids}}
 	}
@@ -379,10 +385,6 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 			}
 			return len(o.SecurityGroups), nil
 		},
-	}
-	type check struct {
-		what  string
-		count func() (int, error)
 	}
 	var checks []check
 	for id, r := range created {
@@ -447,6 +449,7 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 			return len(o.LogGroups), nil
 		}},
 	)
+	checks = append(checks, observabilityLeft(ctx, c, vpc, obs)...)
 	var left []string
 	for _, ch := range checks {
 		n, err := ch.count()
@@ -466,6 +469,60 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 		return fmt.Errorf("left after cdk destroy:\n  %s", strings.Join(left, "\n  "))
 	}
 	return nil
+}
+
+// check counts what is left of one thing the stack created.
+type check struct {
+	what  string
+	count func() (int, error)
+}
+
+// observabilityLeft checks for the flow log, its log group, the alarms and
+// the customer managed policies of the stack.
+func observabilityLeft(ctx context.Context, c *clients, vpc string, obs *observability) []check {
+	filter := func(name string, ids ...string) []ec2types.Filter {
+		return []ec2types.Filter{{Name: aws.String(name), Values: ids}}
+	}
+	return []check{
+		check{"flow log of the stack's VPC", func() (int, error) {
+			o, err := c.ec2.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: filter("resource-id", vpc)})
+			if err != nil {
+				return 0, err
+			}
+			return len(o.FlowLogs), nil
+		}},
+		check{"flow log group " + obs.logGroup, func() (int, error) {
+			o, err := c.logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(obs.logGroup)})
+			if err != nil {
+				return 0, err
+			}
+			return len(o.LogGroups), nil
+		}},
+		check{"alarm of the stack", func() (int, error) {
+			q := url.Values{}
+			for i, n := range obs.alarms {
+				q.Set(fmt.Sprintf("AlarmNames.member.%d", i+1), n)
+			}
+			o, err := describeAlarms(ctx, c.cfg, q)
+			return len(o), err
+		}},
+		check{"customer managed policy of the stack", func() (int, error) {
+			n := 0
+			p := iam.NewListPoliciesPaginator(c.iam, &iam.ListPoliciesInput{Scope: "Local"})
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx)
+				if err != nil {
+					return 0, err
+				}
+				for _, pol := range page.Policies {
+					if strings.HasPrefix(aws.ToString(pol.PolicyName), stack+"-") {
+						n++
+					}
+				}
+			}
+			return n, nil
+		}},
+	}
 }
 
 // existence turns a Get* error into a count: NotFound means 0.
@@ -539,4 +596,77 @@ func TestFailedDeployLeavesNothingRunning(t *testing.T) {
 	if localaws.Alive(emu.PID) {
 		t.Errorf("the emulator (pid %d) is still running after the failed deploy", emu.PID)
 	}
+}
+
+// observability is what the stack deployed to watch its network.
+type observability struct {
+	logGroup string   // the flow log's
+	alarms   []string // the NAT gateway's alarm names
+}
+
+// observabilityDeployed checks the deployed flow log (all traffic of the
+// VPC, the custom format, to its log group through its role) and the NAT
+// gateway's two alarms, read back through the EC2, CloudWatch Logs, IAM
+// and CloudWatch APIs.
+func observabilityDeployed(ctx context.Context, c *clients, outputs map[string]string, deployed map[string]resource) (*observability, error) {
+	vpc := outputs["VpcId"]
+	fl, err := c.ec2.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{vpc}}}})
+	if err != nil {
+		return nil, err
+	}
+	if len(fl.FlowLogs) != 1 {
+		return nil, fmt.Errorf("want one flow log on %s, got %d", vpc, len(fl.FlowLogs))
+	}
+	f := fl.FlowLogs[0]
+	if f.TrafficType != ec2types.TrafficTypeAll || f.LogDestinationType != ec2types.LogDestinationTypeCloudWatchLogs ||
+		!strings.Contains(aws.ToString(f.LogFormat), "${pkt-srcaddr} ${pkt-dstaddr}") {
+		return nil, fmt.Errorf("flow log %s: traffic %s, destination %s, format %q", aws.ToString(f.FlowLogId), f.TrafficType, f.LogDestinationType, aws.ToString(f.LogFormat))
+	}
+	obs := &observability{logGroup: aws.ToString(f.LogGroupName)}
+	if obs.logGroup == "" {
+		dest := aws.ToString(f.LogDestination) // arn:...:log-group:NAME(:*)
+		if i := strings.Index(dest, ":log-group:"); i >= 0 {
+			obs.logGroup = strings.TrimSuffix(dest[i+len(":log-group:"):], ":*")
+		}
+	}
+	lg, err := c.logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(obs.logGroup)})
+	if err != nil {
+		return nil, err
+	}
+	if obs.logGroup == "" || len(lg.LogGroups) != 1 || aws.ToInt32(lg.LogGroups[0].RetentionInDays) != 30 {
+		return nil, fmt.Errorf("the flow log's log group %q: want one, kept 30 days: %+v", obs.logGroup, lg.LogGroups)
+	}
+	role := aws.ToString(f.DeliverLogsPermissionArn)
+	if _, err := c.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role[strings.LastIndex(role, "/")+1:])}); err != nil {
+		return nil, fmt.Errorf("the flow log's role %s: %v", role, err)
+	}
+	var nat string
+	for _, r := range deployed {
+		if r.Type == "AWS::EC2::NatGateway" {
+			nat = r.PhysicalID
+		}
+	}
+	alarms, err := describeAlarms(ctx, c.cfg, url.Values{"AlarmNamePrefix": {stack + "-"}})
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	for _, a := range alarms {
+		obs.alarms = append(obs.alarms, a.AlarmName)
+		dims, name := a.Dimensions, a.MetricName
+		for _, m := range a.Metrics {
+			if m.MetricStat.Metric.MetricName == "PacketsDropCount" {
+				dims, name = m.MetricStat.Metric.Dimensions, "PacketsDropCount"
+			}
+		}
+		for _, d := range dims {
+			if d.Name == "NatGatewayId" && d.Value == nat {
+				found[name] = true
+			}
+		}
+	}
+	if len(alarms) != 2 || !found["ErrorPortAllocation"] || !found["PacketsDropCount"] {
+		return nil, fmt.Errorf("want the ErrorPortAllocation and PacketsDropCount alarms on NAT gateway %s, got %d alarms %v (watching %v)", nat, len(alarms), obs.alarms, found)
+	}
+	return obs, nil
 }

@@ -27,6 +27,9 @@ PATCHES = [
     "ec2_network_acl",            # NetworkAcl, NetworkAclEntry, SubnetNetworkAclAssociation silently skipped
     "ec2_security_group_egress",  # SecurityGroupEgress of AWS::EC2::SecurityGroup ignored
     "iam_role",                   # ManagedPolicyArns ignored; inline policies stored as Python objects
+    "iam_managed_policy",         # no CloudFormation delete for AWS::IAM::ManagedPolicy
+    "ec2_flow_log_delete",        # no CloudFormation delete for AWS::EC2::FlowLog
+    "cloudwatch_alarm",           # AWS::CloudWatch::Alarm silently skipped
     "lambda_vpc_config",          # VpcConfig.VpcId always "vpc-123abc"
     "s3_bucket_policy",           # AWS::S3::BucketPolicy silently skipped
     "s3_secure_transport",        # aws:SecureTransport conditions ignored: TLS-only policy denies everything

@@ -10,6 +10,7 @@
 // same resources and call it from `buildTopology`.
 import { Construct } from 'constructs';
 import { ArnFormat, AssetHashType, CfnResource, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -36,6 +37,7 @@ export interface Topology {
 
 interface Network {
   vpc: ec2.CfnVPC;
+  natGateways: ec2.CfnNatGateway[];
   privateRouteTables: ec2.CfnRouteTable[];
   cidr: string;
   azs: string[];
@@ -48,6 +50,8 @@ interface Network {
 export function buildTopology(scope: Construct, props: TopologyProps): Topology {
   const net = network(scope, props);
   gatewayEndpoints(scope, net, ['s3', 'dynamodb']);
+  flowLog(scope, net);
+  natAlarms(scope, net);
   const sg = securityGroup(scope, net);
   const fn = fnWithRole(scope, props, net, sg);
   return { cfnVpc: net.vpc, vpc: net.ivpc, privateSubnets: net.ivpc.privateSubnets, elasticIps: net.elasticIps, fn };
@@ -101,6 +105,7 @@ function network(scope: Construct, props: TopologyProps): Network {
   }
 
   const elasticIps: ec2.CfnEIP[] = [];
+  const natGateways: ec2.CfnNatGateway[] = [];
   const privateRts: ec2.CfnRouteTable[] = [];
   const publicSubnets: ec2.CfnSubnet[] = [];
   for (let j = 0; j < props.natGateways; j++) {
@@ -114,6 +119,7 @@ function network(scope: Construct, props: TopologyProps): Network {
     eip.addResourceDependency(attachment, 'an Elastic IP in a VPC needs the internet gateway attached');
     const nat = new ec2.CfnNatGateway(scope, natId, { allocationId: eip.attrAllocationId, subnetId: s.attrSubnetId, connectivityType: 'public', tags: tags(natId) });
     elasticIps.push(eip);
+    natGateways.push(nat);
     const rtId = `PrivateRouteTable${j + 1}`;
     const rt = new ec2.CfnRouteTable(scope, rtId, { vpcId: vpc.attrVpcId, tags: tags(rtId) });
     internetPath.push(new ec2.CfnRoute(scope, `${rtId}DefaultRoute`, { routeTableId: rt.attrRouteTableId, destinationCidrBlock: ANY_IPV4, natGatewayId: nat.attrNatGatewayId }));
@@ -141,7 +147,7 @@ function network(scope: Construct, props: TopologyProps): Network {
   for (const acl of acls) {
     nagSuppress(acl, 'AwsSolutions-VPC3', 'Explicit, numbered network ACL rules for the private and public tiers are part of AWS\'s reference topology for VPC Lambda internet access.');
   }
-  return { vpc, privateRouteTables: privateRts, cidr: props.vpcCidr, azs, privateSubnets, elasticIps, internetPath, ivpc };
+  return { vpc, natGateways, privateRouteTables: privateRts, cidr: props.vpcCidr, azs, privateSubnets, elasticIps, internetPath, ivpc };
 }
 
 // Gateway endpoints (S3 and DynamoDB by default) on the private route tables.
@@ -155,6 +161,74 @@ function gatewayEndpoints(scope: Construct, net: Network, services: ('s3' | 'dyn
       routeTableIds: net.privateRouteTables.map((rt) => rt.attrRouteTableId),
     });
   }
+}
+
+const FLOW_LOG_FORMAT = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end',
+  'action', 'log-status', 'vpc-id', 'subnet-id', 'az-id', 'pkt-srcaddr', 'pkt-dstaddr', 'flow-direction', 'traffic-path', 'tcp-flags'].map((f) => `\${${f}}`).join(' ');
+
+const UNENCRYPTED_LOGS = 'CloudWatch Logs encrypts every log group at rest with AWS-owned keys.';
+
+// The VPC flow log: a log group, a role for the flow log service, a managed
+// policy that lets it write there, and the flow log itself.
+function flowLog(scope: Construct, net: Network) {
+  const stack = Stack.of(scope);
+  const group = new logs.LogGroup(scope, 'FlowLogGroup', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  nagSuppress(group.node.defaultChild as CfnResource, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', UNENCRYPTED_LOGS);
+  const role = new iam.Role(scope, 'FlowLogRole', {
+    description: `Writes the VPC flow log of ${scope.node.path} to its log group`,
+    assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
+      },
+    }),
+  });
+  const policy = new iam.ManagedPolicy(scope, 'FlowLogPolicy', {
+    description: `Lets the VPC flow log of ${scope.node.path} write to its log group, and nowhere else`,
+    statements: [new iam.PolicyStatement({ sid: 'WriteFlowLogRecords', actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], resources: [group.logGroupArn] })],
+    roles: [role],
+  });
+  const fl = new ec2.CfnFlowLog(scope, 'FlowLog', {
+    resourceId: net.vpc.attrVpcId,
+    resourceType: 'VPC',
+    trafficType: 'ALL',
+    logFormat: FLOW_LOG_FORMAT,
+    tags: [{ key: 'Name', value: `${scope.node.path}/FlowLog` }],
+    logDestinationType: 'cloud-watch-logs',
+    logDestination: group.logGroupArn,
+    deliverLogsPermissionArn: role.roleArn,
+  });
+  fl.addResourceDependency(policy.node.defaultChild as CfnResource, "the flow log's role needs its permission before the flow log writes");
+}
+
+// Two alarms per NAT gateway: ports it could not allocate, packets it dropped.
+function natAlarms(scope: Construct, net: Network) {
+  const alarms = new Construct(scope, 'Alarms');
+  net.natGateways.forEach((nat, i) => {
+    const metric = (name: string) => new cloudwatch.Metric({
+      namespace: 'AWS/NATGateway', metricName: name, dimensionsMap: { NatGatewayId: nat.attrNatGatewayId }, statistic: 'Sum', period: Duration.minutes(1),
+    });
+    const what = `NAT gateway ${i + 1} of ${scope.node.path}`;
+    const add = (id: string, props: cloudwatch.AlarmProps) => {
+      const alarm = new cloudwatch.Alarm(alarms, id, props);
+      nagSuppress(alarm.node.defaultChild as CfnResource, 'NIST.800.53.R5-CloudWatchAlarmAction', 'No notification target was given (AlarmProps.Topic), so the alarm has no action.');
+    };
+    add(`NatGateway${i + 1}ErrorPortAllocation`, {
+      alarmDescription: `${what} could not allocate source ports for new connections for 15 minutes (ErrorPortAllocation): the function cannot open more connections to one destination; add Elastic IPs to the NAT gateway or more NAT gateways`,
+      metric: metric('ErrorPortAllocation'), threshold: 0, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 15, datapointsToAlarm: 15, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add(`NatGateway${i + 1}PacketsDropped`, {
+      alarmDescription: `${what} dropped more than 0.01 % of its packets for 5 minutes (PacketsDropCount): check the AWS Health Dashboard for the NAT gateway's Availability Zone`,
+      metric: new cloudwatch.MathExpression({
+        expression: '100 * drop / (fromSource + fromDestination)',
+        usingMetrics: { drop: metric('PacketsDropCount'), fromSource: metric('PacketsInFromSource'), fromDestination: metric('PacketsInFromDestination') },
+        label: 'dropped packets (%)', period: Duration.minutes(1),
+      }),
+      threshold: 0.01, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  });
 }
 
 interface NaclRule { name: string; number: number; egress: boolean; protocol: number; cidr: string; ports?: [number, number] }
@@ -203,12 +277,17 @@ function fnWithRole(scope: Construct, props: TopologyProps, net: Network, sg: ec
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: `Execution role of Lambda function ${name} (VPC access, ENI APIs denied to the function's code)`,
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
-    inlinePolicies: { DenyNetworkInterfaceApisFromFunctionCode: new iam.PolicyDocument({ statements: [deny] }) },
+  });
+  const denyPolicy = new iam.ManagedPolicy(fscope, 'DenyEniPolicy', {
+    description: 'Denies the EC2 network interface APIs to the code of one Lambda function (the Lambda service keeps them)',
+    statements: [deny],
+    roles: [role],
   });
   const roleCfn = role.node.defaultChild as iam.CfnRole;
   nagSuppress(roleCfn, 'AwsSolutions-IAM4', 'AWSLambdaVPCAccessExecutionRole is the AWS managed policy AWS prescribes for VPC-attached functions; Lambda needs its ENI permissions to attach the function to the VPC.',
     ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']);
   const logGroup = new logs.LogGroup(fscope, 'LogGroup', { logGroupName: `/aws/lambda/${name}`, retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  nagSuppress(logGroup.node.defaultChild as CfnResource, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', UNENCRYPTED_LOGS);
   const fn = new lambda.Function(fscope, 'Function', {
     functionName: name,
     code: lambda.Code.fromAsset(props.handlerDir, { assetHash: props.handlerHash, assetHashType: AssetHashType.CUSTOM }),
@@ -225,6 +304,17 @@ function fnWithRole(scope: Construct, props: TopologyProps, net: Network, sg: ec
     securityGroups: [sg],
   });
   const fnCfn = fn.node.defaultChild as lambda.CfnFunction;
+  fnCfn.addResourceDependency(denyPolicy.node.defaultChild as CfnResource, 'the deny is in force before the function first runs');
+  // Tracing as the Go construct sets it: the L1 property and a managed policy.
+  fnCfn.tracingConfig = { mode: 'Active' };
+  const tracing = new iam.ManagedPolicy(fscope, 'TracingPolicy', {
+    description: `Lets Lambda function ${name} send its X-Ray traces`,
+    statements: [new iam.PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+    roles: [role],
+  });
+  fnCfn.addResourceDependency(tracing.node.defaultChild as CfnResource, 'the function sends traces from its first invocation');
+  nagSuppress(tracing.node.defaultChild as CfnResource, 'AwsSolutions-IAM5', 'X-Ray supports no resource-level permissions.', ['Resource::*']);
+  nagSuppress(fnCfn, 'NIST.800.53.R5-LambdaConcurrency', 'Reserved concurrency is off by default.');
   for (const r of net.internetPath) fnCfn.addResourceDependency(r, "the function's internet path must exist before the function runs");
   const keepRole = "keep the execution role until Lambda has deleted the function's network interfaces";
   (sg.node.defaultChild as CfnResource).addResourceDependency(roleCfn, keepRole);

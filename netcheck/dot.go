@@ -1,0 +1,228 @@
+package netcheck
+
+// The picture: the network a report covers as a Graphviz graph (DOT), each
+// hop of each path coloured by its verdict and labelled with the rule or
+// route that decided it. The output is stable (sorted), so a committed
+// picture can be compared with a fresh one.
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+var statusColor = map[Status]string{Pass: "#2e7d32", Fail: "#c62828", Unknown: "#ef6c00", Warn: "#ef6c00"}
+
+type dotNode struct {
+	id, kind, label, az, vpc string
+}
+
+type dotEdge struct {
+	from, to string
+	labels   []string
+	status   Status
+}
+
+// dotGraph collects the nodes and edges of a report.
+type dotGraph struct {
+	f     *Facts
+	nodes map[string]*dotNode
+	edges map[[2]string]*dotEdge
+}
+
+func nodeID(kind, id string) string { return kind + "/" + id }
+
+func (g *dotGraph) node(kind, id string) string {
+	if kind == "" || id == "" {
+		return ""
+	}
+	key := nodeID(kind, id)
+	if g.nodes[key] != nil {
+		return key
+	}
+	n := &dotNode{id: id, kind: kind}
+	switch kind {
+	case KindSubnet:
+		n.label = "subnet " + id
+		if s := g.f.Subnets[id]; s != nil {
+			n.label += "\n" + s.Cidr.String()
+			n.az, n.vpc = s.AZ, s.VpcID
+			if acl := naclOf(g.f, s); acl != nil {
+				n.label += "\nnetwork ACL " + acl.ID
+			}
+		}
+	case KindRouteTable:
+		n.label = "route table " + id
+		if rt := g.f.RouteTables[id]; rt != nil {
+			n.vpc = rt.VpcID
+			for _, r := range rt.Routes {
+				n.label += fmt.Sprintf("\n%s -> %s", r.Destination, r.Target)
+			}
+		}
+	case KindNatGateway:
+		n.label = "NAT gateway " + id
+		if nat := g.f.NatGateways[id]; nat != nil {
+			n.label += "\nin subnet " + nat.SubnetID
+			if s := g.f.Subnets[nat.SubnetID]; s != nil {
+				n.label += " " + s.Cidr.String()
+				n.az, n.vpc = s.AZ, s.VpcID
+				if acl := naclOf(g.f, s); acl != nil {
+					n.label += "\nnetwork ACL " + acl.ID
+				}
+			}
+		}
+	case KindInternetGateway:
+		n.label = "internet gateway " + id
+	case KindInternet:
+		n.label = "internet"
+	case KindFunction:
+		n.label = "Lambda function " + id
+	default:
+		n.label = kind + " " + id
+	}
+	g.nodes[key] = n
+	return key
+}
+
+func (g *dotGraph) edge(from, to, label string, st Status) {
+	if to == "" {
+		// A dead end: its own node, so each is visible.
+		to = "end/" + from + "/" + label
+		g.nodes[to] = &dotNode{id: to, kind: "end", label: strings.TrimSpace("✗ " + label)}
+		label = ""
+	}
+	k := [2]string{from, to}
+	e := g.edges[k]
+	if e == nil {
+		e = &dotEdge{from: from, to: to, status: st}
+		g.edges[k] = e
+	}
+	e.status = worst(e.status, st)
+	if label != "" && !contains(e.labels, label) {
+		e.labels = append(e.labels, label)
+	}
+}
+
+// WriteDot writes the network of the report as a Graphviz digraph: the
+// functions, the VPC with its subnets grouped by AZ, the route tables,
+// the NAT gateways, the internet gateways and the internet.
+func WriteDot(w io.Writer, f *Facts, r *Report) {
+	g := &dotGraph{f: f, nodes: map[string]*dotNode{}, edges: map[[2]string]*dotEdge{}}
+	for _, fr := range r.Functions {
+		fn := g.node(KindFunction, fr.Function)
+		if fr.Name != "" && fr.Name != fr.Function {
+			g.nodes[fn].label += "\n(" + fr.Name + ")"
+		}
+		for _, h := range fr.Hops {
+			g.edge(fn, g.node(h.ToKind, h.To), h.Label, h.Status)
+		}
+		for _, s := range fr.Subnets {
+			for _, h := range s.Hops {
+				g.edge(g.node(h.FromKind, h.From), g.node(h.ToKind, h.To), h.Label, h.Status)
+			}
+		}
+	}
+	g.write(w, r)
+}
+
+func (g *dotGraph) write(w io.Writer, r *Report) {
+	src := filepath.Base(r.Source)
+	fmt.Fprintln(w, "// netcheck --format dot: the network and the paths of the report")
+	fmt.Fprintln(w, "digraph netcheck {")
+	fmt.Fprintf(w, "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=12, labelloc=t, newrank=true, nodesep=0.5, ranksep=0.7, label=%s];\n",
+		quote(fmt.Sprintf("%s\n%s\nedges: green passes, red blocks, orange not known", src, r.Summary())))
+	fmt.Fprintln(w, "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=10];")
+	fmt.Fprintln(w, "  edge [fontname=\"Helvetica\", fontsize=9, penwidth=2];")
+
+	keys := make([]string, 0, len(g.nodes))
+	for k := range g.nodes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	vpcs := map[string]map[string][]string{} // VPC -> AZ ("" for VPC-wide) -> nodes
+	for _, k := range keys {
+		n := g.nodes[k]
+		if n.vpc == "" || g.f.Vpcs[n.vpc] == nil {
+			fmt.Fprintf(w, "  %s;\n", g.nodeStmt(k))
+			continue
+		}
+		if vpcs[n.vpc] == nil {
+			vpcs[n.vpc] = map[string][]string{}
+		}
+		vpcs[n.vpc][n.az] = append(vpcs[n.vpc][n.az], k)
+	}
+	for _, v := range sortedKeys(vpcs) {
+		vpc := g.f.Vpcs[v]
+		fmt.Fprintf(w, "  subgraph %s {\n    label=%s; style=\"rounded\"; color=\"#5c6bc0\";\n", quote("cluster_vpc_"+v), quote("VPC "+v+" "+vpc.Cidr.String()))
+		for _, az := range sortedKeys(vpcs[v]) {
+			indent := "    "
+			if az != "" {
+				fmt.Fprintf(w, "    subgraph %s {\n      label=%s; style=\"dashed\"; color=\"#9e9e9e\";\n", quote("cluster_az_"+v+"_"+az), quote("AZ "+az))
+				indent = "      "
+			}
+			for _, k := range vpcs[v][az] {
+				fmt.Fprintf(w, "%s%s;\n", indent, g.nodeStmt(k))
+			}
+			if az != "" {
+				fmt.Fprintln(w, "    }")
+			}
+		}
+		fmt.Fprintln(w, "  }")
+	}
+
+	ekeys := make([][2]string, 0, len(g.edges))
+	for k := range g.edges {
+		ekeys = append(ekeys, k)
+	}
+	sort.Slice(ekeys, func(i, j int) bool {
+		if ekeys[i][0] != ekeys[j][0] {
+			return ekeys[i][0] < ekeys[j][0]
+		}
+		return ekeys[i][1] < ekeys[j][1]
+	})
+	for _, k := range ekeys {
+		e := g.edges[k]
+		color := statusColor[e.status]
+		fmt.Fprintf(w, "  %s -> %s [color=%s, fontcolor=%s, label=%s];\n", quote(e.from), quote(e.to), quote(color), quote(color), quote(strings.Join(e.labels, "\n")))
+	}
+	fmt.Fprintln(w, "}")
+}
+
+var kindStyle = map[string]string{
+	KindFunction:        `fillcolor="#fff3e0"`,
+	KindSubnet:          `fillcolor="#e8f5e9"`,
+	KindRouteTable:      `fillcolor="#f5f5f5", shape=note, style="filled"`,
+	KindNatGateway:      `fillcolor="#e3f2fd"`,
+	KindInternetGateway: `fillcolor="#e3f2fd", shape=box3d, style="filled"`,
+	KindInternet:        `fillcolor="#eeeeee", shape=ellipse, style="filled"`,
+	"end":               `fillcolor="#ffebee", color="#c62828", shape=octagon, style="filled"`,
+}
+
+func (g *dotGraph) nodeStmt(k string) string {
+	n := g.nodes[k]
+	style := kindStyle[n.kind]
+	if style == "" {
+		style = `fillcolor="#fff8e1"`
+	}
+	return fmt.Sprintf("%s [label=%s, %s]", quote(k), quote(n.label), style)
+}
+
+// quote writes a DOT string: double quotes, backslashes and newlines
+// escaped.
+func quote(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	s = strings.ReplaceAll(s, `"`, `\"`)
+	s = strings.ReplaceAll(s, "\n", `\n`)
+	return `"` + s + `"`
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
