@@ -108,7 +108,7 @@ func (b *bench) breakdown() {
 		mode("runtime", "+ jsii runtime start (one call into constructs)"),
 		mode("core", "+ aws-cdk-lib loaded, new App"),
 		mode("empty", "+ empty stack, synth (an empty Go CDK app)"),
-		mode("modules", "+ one static call into EC2, IAM, Lambda, Logs, S3 assets"),
+		mode("modules", "+ one static call into CloudWatch, EC2, IAM, Lambda, Logs, S3 assets"),
 		mode("roundtrips", fmt.Sprintf("the empty app + %d property reads", probeRoundTrips)),
 		traced,
 	)
@@ -134,7 +134,7 @@ func (b *bench) breakdown() {
 	diff("jsii runtime start (node, @jsii/runtime, constructs)", 1, 0)
 	diff("loading aws-cdk-lib, new App", 2, 1)
 	diff("empty stack, synth, exit", 3, 2)
-	diff("loading the EC2, IAM, Lambda, Logs and S3-assets modules", 4, 3)
+	diff("loading the CloudWatch, EC2, IAM, Lambda, Logs, S3-assets modules", 4, 3)
 	fmt.Printf("     %-62s %6.3f ms (minima %6.3f ms)\n", "one jsii round trip (a property read)", perCall*1000, (ps[5].min-ps[3].min)/probeRoundTrips*1000)
 
 	fmt.Println("\n   the app's phases (medians of the traced runs, from its trace marks):")

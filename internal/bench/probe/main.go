@@ -7,8 +7,8 @@
 //	probe runtime     + start the jsii runtime (node, its kernel, constructs)
 //	probe core        + load aws-cdk-lib and create the App
 //	probe empty       + an empty stack, synth: an empty Go CDK app
-//	probe modules     + load the aws-cdk-lib modules the app uses (EC2, IAM,
-//	                  Lambda, Logs, S3 assets), one static call each
+//	probe modules     + load the aws-cdk-lib modules the app uses (CloudWatch,
+//	                  EC2, IAM, Lambda, Logs, S3 assets), one static call each
 //	probe roundtrips  the empty app plus 1000 property reads (jsii round trips)
 package main
 
@@ -17,6 +17,7 @@ import (
 	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -55,6 +56,7 @@ func main() {
 	switch mode {
 	case "empty":
 	case "modules":
+		awscloudwatch.Alarm_IsConstruct(notAConstruct)
 		awsec2.CfnVPC_IsConstruct(notAConstruct)
 		awsiam.Role_IsConstruct(notAConstruct)
 		awslambda.Function_IsConstruct(notAConstruct)
