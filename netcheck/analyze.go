@@ -39,6 +39,18 @@ const (
 	CheckSingleNat       = "single-nat"
 	CheckSingleAz        = "single-az"
 	CheckPublicSubnet    = "function-in-public-subnet"
+
+	// The ways out besides a NAT gateway.
+	CheckNatInstance       = "nat-instance"                 // exists, attached, running, public address
+	CheckSourceDestCheck   = "nat-instance-source-dest"     // source/destination check off on its interface
+	CheckNatInstanceSgIn   = "nat-instance-sg-inbound"      // its security group lets the function's subnet in
+	CheckNatInstanceSgOut  = "nat-instance-sg-outbound"     // and the destination out
+	CheckNatInstanceSpof   = "nat-instance-single-point"    // warning: no managed failover
+	CheckEgressOnlyGateway = "egress-only-internet-gateway" // exists, attached to the VPC
+	CheckSubnetIpv6        = "subnet-ipv6"                  // the subnet is dual-stack (IPv6 destinations)
+	CheckSubnetPublicIpv6  = "subnet-public-ipv6"           // warning: ::/0 to an internet gateway
+	CheckFunctionIpv6      = "function-ipv6"                // Ipv6AllowedForDualStack and dual-stack subnets
+	CheckGatewayEndpoint   = "gateway-endpoint"             // the service's endpoint route (--dest s3)
 )
 
 // Check is the verdict of one step of the path.
@@ -76,13 +88,17 @@ type Hop struct {
 
 // Node kinds of hops.
 const (
-	KindFunction        = "function"
-	KindSubnet          = "subnet"
-	KindRouteTable      = "route-table"
-	KindNatGateway      = "nat-gateway"
-	KindInternetGateway = "internet-gateway"
-	KindInternet        = "internet"
-	KindOther           = "other"
+	KindFunction          = "function"
+	KindSubnet            = "subnet"
+	KindRouteTable        = "route-table"
+	KindNatGateway        = "nat-gateway"
+	KindNatInstance       = "nat-instance"
+	KindEgressOnlyGateway = "egress-only-internet-gateway"
+	KindVpcEndpoint       = "vpc-endpoint"
+	KindService           = "service"
+	KindInternetGateway   = "internet-gateway"
+	KindInternet          = "internet"
+	KindOther             = "other"
 )
 
 // FunctionResult is the verdict for one function.
@@ -183,20 +199,22 @@ func allChecks(fr FunctionResult) []Check {
 
 func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
 	fr := FunctionResult{Function: fn.ID, Name: fn.Name, Reachable: true}
-	natAzs := map[string]map[string]bool{} // NAT gateway -> AZs of the subnets it serves
+	natAzs := map[string]map[string]bool{} // NAT device -> AZs of the subnets it serves
+	devices := map[string]*natDevice{}
 	azs := map[string]bool{}
 	for _, sid := range fn.SubnetIDs {
-		sr, nats := analyzeSubnet(f, sid, dest)
+		sr, nats := analyzeSubnet(f, fn, sid, dest)
 		if !sr.Reachable {
 			fr.Reachable = false
 		}
 		if sr.AZ != "" {
 			azs[sr.AZ] = true
 			for _, nat := range nats {
-				if natAzs[nat] == nil {
-					natAzs[nat] = map[string]bool{}
+				if natAzs[nat.id] == nil {
+					natAzs[nat.id] = map[string]bool{}
 				}
-				natAzs[nat][sr.AZ] = true
+				natAzs[nat.id][sr.AZ] = true
+				devices[nat.id] = nat
 			}
 		}
 		for _, c := range sr.Checks {
@@ -210,7 +228,7 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
 				break
 			}
 		}
-		fr.Subnets = append(fr.Subnets, sr)
+		fr.Subnets = append(fr.Subnets, liftWarnings(&fr, sr))
 	}
 	if len(fn.SubnetIDs) == 0 {
 		fr.Reachable = false
@@ -225,18 +243,21 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
 	fr.Checks = append(fr.Checks, checkRole(f, fn)...)
 	fr.Checks = append(fr.Checks, checkTenancy(f, fn)...)
 	fr.Checks = append(fr.Checks, checkState(fn)...)
+	ipv6, ipv6Warnings := checkFunctionIpv6(f, fn, dest)
+	fr.Checks = append(fr.Checks, ipv6...)
+	fr.Warnings = append(fr.Warnings, ipv6Warnings...)
 	for _, c := range fr.Checks {
 		if c.Status == Fail || c.Status == Unknown {
 			fr.Reachable = false
 		}
 	}
-	fr.Warnings = append(fr.Warnings, resilienceWarnings(f, fn, natAzs, azs)...)
+	fr.Warnings = append(fr.Warnings, resilienceWarnings(f, fn, natAzs, devices, azs)...)
 	return fr
 }
 
 // resilienceWarnings: one NAT gateway serving several AZs, all subnets in
 // one AZ.
-func resilienceWarnings(f *Facts, fn *Function, natAzs map[string]map[string]bool, azs map[string]bool) []Check {
+func resilienceWarnings(f *Facts, fn *Function, natAzs map[string]map[string]bool, devices map[string]*natDevice, azs map[string]bool) []Check {
 	var out []Check
 	var nats []string
 	for n := range natAzs {
@@ -244,14 +265,24 @@ func resilienceWarnings(f *Facts, fn *Function, natAzs map[string]map[string]boo
 	}
 	sort.Strings(nats)
 	for _, n := range nats {
+		dev := devices[n]
+		natAz := ""
+		if s := f.Subnets[dev.subnet]; s != nil && s.AZ != "" {
+			natAz = " in " + s.AZ
+		}
 		if len(natAzs[n]) > 1 {
-			natAz := ""
-			if ng := f.NatGateways[n]; ng != nil && f.Subnets[ng.SubnetID] != nil {
-				natAz = " in " + f.Subnets[ng.SubnetID].AZ
-			}
 			out = append(out, Check{Name: CheckSingleNat, Status: Warn, Resource: n,
-				Reason: fmt.Sprintf("one NAT gateway%s serves subnets in %d AZs (%s): if its AZ fails, the function loses internet access in every AZ", natAz, len(natAzs[n]), joinKeys(natAzs[n])),
-				Fix:    "use one NAT gateway per AZ (NatGateways equal to the AZ count) if the function's internet access must survive an AZ outage"})
+				Reason: fmt.Sprintf("one %s%s serves subnets in %d AZs (%s): if its AZ fails, the function loses internet access in every AZ", dev.what, natAz, len(natAzs[n]), joinKeys(natAzs[n])),
+				Fix:    singleNatFix(dev)})
+		}
+		if dev.kind == KindNatInstance {
+			res := n
+			if dev.inst != nil {
+				res = dev.inst.ID
+			}
+			out = append(out, Check{Name: CheckNatInstanceSpof, Status: Warn, Resource: res,
+				Reason: fmt.Sprintf("NAT instance %s%s is a single point of failure for the subnets it serves (%s): it has no managed failover, so if it stops, is impaired or is being patched they lose internet access (EC2's simplified automatic recovery only restarts a supported instance after a hardware failure)", res, natAz, joinKeys(natAzs[n])),
+				Fix:    "use NAT gateways where internet access matters, or monitor the instance (status checks, an alarm) and keep one per AZ"})
 		}
 	}
 	if len(fn.SubnetIDs) > 0 && len(azs) < 2 {
@@ -414,4 +445,34 @@ func checkRole(f *Facts, fn *Function) []Check {
 			Fix:    "add AWS's recommended Deny of ec2:CreateNetworkInterface and related actions with Condition ArnEquals lambda:SourceFunctionArn = the function's ARN"})
 	}
 	return out
+}
+
+// singleNatFix is the fix for one NAT device serving several AZs.
+func singleNatFix(dev *natDevice) string {
+	if dev.kind == KindNatInstance {
+		return "use one NAT instance per AZ (as many as the AZs), or NAT gateways, if the function's internet access must survive an AZ outage"
+	}
+	return "use one NAT gateway per AZ (NatGateways equal to the AZ count) if the function's internet access must survive an AZ outage"
+}
+
+// liftWarnings moves a subnet's warnings (a route table without the
+// service's endpoint, a subnet public for IPv6) to the function's, once
+// each: they concern a shared resource more than the subnet.
+func liftWarnings(fr *FunctionResult, sr SubnetResult) SubnetResult {
+	var keep []Check
+	for _, c := range sr.Checks {
+		if c.Status != Warn {
+			keep = append(keep, c)
+			continue
+		}
+		dup := false
+		for _, w := range fr.Warnings {
+			dup = dup || (w.Name == c.Name && w.Resource == c.Resource)
+		}
+		if !dup {
+			fr.Warnings = append(fr.Warnings, c)
+		}
+	}
+	sr.Checks = keep
+	return sr
 }

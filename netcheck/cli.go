@@ -27,11 +27,11 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		fmt.Fprintf(stderr, "usage: netcheck [flags] TEMPLATE.json (or - for standard input)\n"+
 			"       netcheck [flags] --stack NAME   (a deployed stack, read with the AWS SDK's usual configuration)\n\n"+
 			"Checks that every subnet of each VPC-attached Lambda function in a CloudFormation template\n"+
-			"reaches the destination through a NAT gateway. Exit status: 0 reachable, 1 blocked, 2 bad input.\n\nflags:\n")
+			"reaches the destination (through a NAT gateway or instance, an egress-only internet gateway, a gateway endpoint). Exit status: 0 reachable, 1 blocked, 2 bad input.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	function := fs.String("function", "", "check only this function (logical id or FunctionName)")
-	dest := fs.String("dest", "internet", "destination: internet (the public IPv4 internet, without special-purpose blocks), internet6, an IPv4 or IPv6 address, or a CIDR block")
+	dest := fs.String("dest", "internet", "destination: internet (the public IPv4 internet, without special-purpose blocks), internet6, s3 or dynamodb (through the gateway endpoint when there is one), an IPv4 or IPv6 address, or a CIDR block")
 	port := fs.String("port", "443", "destination port, or a range such as 1024-2048")
 	protocol := fs.String("protocol", "tcp", "protocol: tcp or udp")
 	asJSON := fs.Bool("json", false, "print the report as JSON (same as --format json)")
@@ -147,6 +147,9 @@ func parseDestination(dest, port, protocol string) (Destination, error) {
 	case "internet6":
 		d.Internet = IPv6
 		return d, nil
+	case "s3", "dynamodb":
+		d.Service = strings.ToLower(dest)
+		return d, nil
 	}
 	if p, err := netip.ParsePrefix(dest); err == nil {
 		if p.Masked() != p {
@@ -157,7 +160,7 @@ func parseDestination(dest, port, protocol string) (Destination, error) {
 		a = a.Unmap()
 		d.Prefix = netip.PrefixFrom(a, a.BitLen())
 	} else {
-		return d, fmt.Errorf("--dest %q: use internet, internet6, an IP address or a CIDR block", dest)
+		return d, fmt.Errorf("--dest %q: use internet, internet6, s3, dynamodb, an IP address or a CIDR block", dest)
 	}
 	return d, nil
 }

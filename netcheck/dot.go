@@ -23,6 +23,7 @@ type dotEdge struct {
 	from, to string
 	labels   []string
 	status   Status
+	offPath  bool // drawn for context (a way out the report's destination does not use): grey, dashed
 }
 
 // dotGraph collects the nodes and edges of a report.
@@ -48,6 +49,9 @@ func (g *dotGraph) node(kind, id string) string {
 		n.label = "subnet " + id
 		if s := g.f.Subnets[id]; s != nil {
 			n.label += "\n" + s.Cidr.String()
+			if s.Ipv6Cidr.IsValid() {
+				n.label += " " + s.Ipv6Cidr.String()
+			}
 			n.az, n.vpc = s.AZ, s.VpcID
 			if acl := naclOf(g.f, s); acl != nil {
 				n.label += "\nnetwork ACL " + acl.ID
@@ -58,7 +62,7 @@ func (g *dotGraph) node(kind, id string) string {
 		if rt := g.f.RouteTables[id]; rt != nil {
 			n.vpc = rt.VpcID
 			for _, r := range rt.Routes {
-				n.label += fmt.Sprintf("\n%s -> %s", r.Destination, r.Target)
+				n.label += fmt.Sprintf("\n%s -> %s", routeDest(g.f, r), r.Target)
 			}
 		}
 	case KindNatGateway:
@@ -73,6 +77,21 @@ func (g *dotGraph) node(kind, id string) string {
 				}
 			}
 		}
+	case KindNatInstance:
+		g.natInstanceNode(n)
+	case KindEgressOnlyGateway:
+		n.label = "egress-only internet gateway " + id + "\n(IPv6, outbound only)"
+		if e := g.f.EgressOnlyInternetGateways[id]; e != nil && len(e.AttachedVpcs) == 1 {
+			n.vpc = e.AttachedVpcs[0]
+		}
+	case KindVpcEndpoint:
+		n.label = "gateway endpoint " + id
+		if e := g.f.VpcEndpoints[id]; e != nil {
+			n.label += "\n" + e.Service
+			n.vpc = e.VpcID
+		}
+	case KindService:
+		n.label = id + " (AWS service)"
 	case KindInternetGateway:
 		n.label = "internet gateway " + id
 	case KindInternet:
@@ -124,7 +143,86 @@ func WriteDot(w io.Writer, f *Facts, r *Report) {
 			}
 		}
 	}
+	g.endpointsForContext()
 	g.write(w, r)
+}
+
+// routeDest writes a route's destination: its block, or the service of its
+// prefix list.
+func routeDest(f *Facts, r Route) string {
+	if r.PrefixList != "" {
+		if svc := serviceOf(f, r); svc != "" {
+			return svc + " prefix list"
+		}
+		return r.PrefixList
+	}
+	return r.Destination.String()
+}
+
+// natInstanceNode labels a NAT instance's node (its id is the route's
+// target: the interface, or the instance).
+func (g *dotGraph) natInstanceNode(n *dotNode) {
+	eni := g.f.NetworkInterfaces[n.id]
+	if inst := g.f.Instances[n.id]; inst != nil && len(inst.NetworkInterfaces) > 0 {
+		eni = g.f.NetworkInterfaces[inst.NetworkInterfaces[0]]
+	}
+	n.label = "NAT instance"
+	if eni == nil {
+		n.label += " " + n.id
+		return
+	}
+	if eni.Instance != "" {
+		n.label += " " + eni.Instance
+	}
+	n.label += "\ninterface " + eni.ID
+	if !eni.SourceDestCheck {
+		n.label += " (source/dest check off)"
+	}
+	n.label += "\nin subnet " + eni.SubnetID
+	if s := g.f.Subnets[eni.SubnetID]; s != nil {
+		n.label += " " + s.Cidr.String()
+		n.az, n.vpc = s.AZ, s.VpcID
+		if acl := naclOf(g.f, s); acl != nil {
+			n.label += "\nnetwork ACL " + acl.ID
+		}
+	}
+}
+
+// endpointsForContext draws the gateway endpoints and egress-only internet
+// gateways of the route tables in the picture that the report's paths do
+// not use (e.g. S3's for --dest internet): grey and dashed, so the picture
+// shows every way out.
+func (g *dotGraph) endpointsForContext() {
+	for _, k := range sortedKeys(g.nodes) {
+		n := g.nodes[k]
+		if n.kind != KindRouteTable || g.f.RouteTables[n.id] == nil {
+			continue
+		}
+		for _, r := range g.f.RouteTables[n.id].Routes {
+			if r.Kind == TargetEgressOnlyInternetGateway && g.f.EgressOnlyInternetGateways[r.Target] != nil {
+				eg := g.node(KindEgressOnlyGateway, r.Target)
+				if g.edges[[2]string{k, eg}] == nil {
+					g.edges[[2]string{k, eg}] = &dotEdge{from: k, to: eg, labels: []string{r.Destination.String() + "\n(netcheck --dest internet6)"}, offPath: true}
+				}
+				if in := g.node(KindInternet, KindInternet); g.edges[[2]string{eg, in}] == nil {
+					g.edges[[2]string{eg, in}] = &dotEdge{from: eg, to: in, offPath: true}
+				}
+				continue
+			}
+			if r.Kind != TargetVpcEndpoint || g.f.VpcEndpoints[r.Target] == nil {
+				continue
+			}
+			ep := g.node(KindVpcEndpoint, r.Target)
+			if g.edges[[2]string{k, ep}] != nil {
+				continue
+			}
+			svc := serviceOf(g.f, r)
+			g.edges[[2]string{k, ep}] = &dotEdge{from: k, to: ep, labels: []string{routeDest(g.f, r) + "\n(netcheck --dest " + svc + ")"}, offPath: true}
+			if to := g.node(KindService, svc); to != "" && g.edges[[2]string{ep, to}] == nil {
+				g.edges[[2]string{ep, to}] = &dotEdge{from: ep, to: to, offPath: true}
+			}
+		}
+	}
 }
 
 func (g *dotGraph) write(w io.Writer, r *Report) {
@@ -132,7 +230,7 @@ func (g *dotGraph) write(w io.Writer, r *Report) {
 	fmt.Fprintln(w, "// netcheck --format dot: the network and the paths of the report")
 	fmt.Fprintln(w, "digraph netcheck {")
 	fmt.Fprintf(w, "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=12, labelloc=t, newrank=true, nodesep=0.5, ranksep=0.7, label=%s];\n",
-		quote(fmt.Sprintf("%s\n%s\nedges: green passes, red blocks, orange not known", src, r.Summary())))
+		quote(fmt.Sprintf("%s\n%s\nedges: green passes, red blocks, orange not known, grey dashed not on this destination's path", src, r.Summary())))
 	fmt.Fprintln(w, "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=10];")
 	fmt.Fprintln(w, "  edge [fontname=\"Helvetica\", fontsize=9, penwidth=2];")
 
@@ -155,7 +253,7 @@ func (g *dotGraph) write(w io.Writer, r *Report) {
 	}
 	for _, v := range sortedKeys(vpcs) {
 		vpc := g.f.Vpcs[v]
-		fmt.Fprintf(w, "  subgraph %s {\n    label=%s; style=\"rounded\"; color=\"#5c6bc0\";\n", quote("cluster_vpc_"+v), quote("VPC "+v+" "+vpc.Cidr.String()))
+		fmt.Fprintf(w, "  subgraph %s {\n    label=%s; style=\"rounded\"; color=\"#5c6bc0\";\n", quote("cluster_vpc_"+v), quote(vpcLabel(vpc)))
 		for _, az := range sortedKeys(vpcs[v]) {
 			indent := "    "
 			if az != "" {
@@ -184,20 +282,27 @@ func (g *dotGraph) write(w io.Writer, r *Report) {
 	})
 	for _, k := range ekeys {
 		e := g.edges[k]
-		color := statusColor[e.status]
-		fmt.Fprintf(w, "  %s -> %s [color=%s, fontcolor=%s, label=%s];\n", quote(e.from), quote(e.to), quote(color), quote(color), quote(strings.Join(e.labels, "\n")))
+		color, style := statusColor[e.status], ""
+		if e.offPath {
+			color, style = "#9e9e9e", ", style=dashed"
+		}
+		fmt.Fprintf(w, "  %s -> %s [color=%s, fontcolor=%s%s, label=%s];\n", quote(e.from), quote(e.to), quote(color), quote(color), style, quote(strings.Join(e.labels, "\n")))
 	}
 	fmt.Fprintln(w, "}")
 }
 
 var kindStyle = map[string]string{
-	KindFunction:        `fillcolor="#fff3e0"`,
-	KindSubnet:          `fillcolor="#e8f5e9"`,
-	KindRouteTable:      `fillcolor="#f5f5f5", shape=note, style="filled"`,
-	KindNatGateway:      `fillcolor="#e3f2fd"`,
-	KindInternetGateway: `fillcolor="#e3f2fd", shape=box3d, style="filled"`,
-	KindInternet:        `fillcolor="#eeeeee", shape=ellipse, style="filled"`,
-	"end":               `fillcolor="#ffebee", color="#c62828", shape=octagon, style="filled"`,
+	KindFunction:          `fillcolor="#fff3e0"`,
+	KindSubnet:            `fillcolor="#e8f5e9"`,
+	KindRouteTable:        `fillcolor="#f5f5f5", shape=note, style="filled"`,
+	KindNatGateway:        `fillcolor="#e3f2fd"`,
+	KindNatInstance:       `fillcolor="#e3f2fd", shape=box3d, style="filled"`,
+	KindEgressOnlyGateway: `fillcolor="#e3f2fd", shape=box3d, style="filled"`,
+	KindVpcEndpoint:       `fillcolor="#f3e5f5"`,
+	KindService:           `fillcolor="#f3e5f5", shape=ellipse, style="filled"`,
+	KindInternetGateway:   `fillcolor="#e3f2fd", shape=box3d, style="filled"`,
+	KindInternet:          `fillcolor="#eeeeee", shape=ellipse, style="filled"`,
+	"end":                 `fillcolor="#ffebee", color="#c62828", shape=octagon, style="filled"`,
 }
 
 func (g *dotGraph) nodeStmt(k string) string {
@@ -225,4 +330,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// vpcLabel names a VPC with its blocks, saying when the IPv6 ones are
+// placeholders (a template's).
+func vpcLabel(v *Vpc) string {
+	l := "VPC " + v.ID + " " + v.Cidr.String()
+	if len(v.Ipv6Cidrs) > 0 {
+		l += " " + strings.Join(prefixStrings(v.Ipv6Cidrs), " ")
+		if v.Ipv6Placeholder {
+			l += " (IPv6 placeholder: AWS assigns the /56 at deploy time)"
+		}
+	}
+	return l
 }

@@ -26,6 +26,21 @@ type Facts struct {
 	SecurityGroups   map[string]*SecurityGroup
 	Roles            map[string]*Role
 	Functions        []*Function
+
+	// The ways out besides a NAT gateway (all may be empty):
+
+	// NetworkInterfaces are the network interfaces routes name (a NAT
+	// instance's), by id.
+	NetworkInterfaces map[string]*NetworkInterface
+	// Instances are the EC2 instances routes or network interfaces name
+	// (NAT instances), by id.
+	Instances map[string]*Instance
+	// EgressOnlyInternetGateways carry IPv6 traffic out of a VPC (and
+	// nothing in), by id.
+	EgressOnlyInternetGateways map[string]*EgressOnlyInternetGateway
+	// VpcEndpoints are the VPCs' gateway endpoints (S3, DynamoDB), by id.
+	// Their routes are in the route tables too (Route.PrefixList).
+	VpcEndpoints map[string]*VpcEndpoint
 }
 
 // NewFacts returns empty Facts.
@@ -40,6 +55,11 @@ func NewFacts(source string) *Facts {
 		NetworkAcls:      map[string]*NetworkAcl{},
 		SecurityGroups:   map[string]*SecurityGroup{},
 		Roles:            map[string]*Role{},
+
+		NetworkInterfaces:          map[string]*NetworkInterface{},
+		Instances:                  map[string]*Instance{},
+		EgressOnlyInternetGateways: map[string]*EgressOnlyInternetGateway{},
+		VpcEndpoints:               map[string]*VpcEndpoint{},
 	}
 }
 
@@ -54,6 +74,15 @@ type Vpc struct {
 	// not say, which means default). Lambda cannot attach a function to a
 	// VPC with dedicated tenancy.
 	InstanceTenancy string
+	// Ipv6Cidrs are the VPC's IPv6 blocks (an Amazon-provided /56, or a
+	// block from an IPv6 pool); empty when it has none.
+	Ipv6Cidrs []netip.Prefix
+	// Ipv6Placeholder is true when Ipv6Cidrs are not the real blocks but
+	// stand-ins (a template cannot know the /56 AWS assigns at deploy
+	// time: FromTemplate uses one /56 per VPC of the documentation block
+	// 2001:db8::/32, which is never part of the IPv6 internet). Subnets'
+	// IPv6 blocks carved from them are placeholders too.
+	Ipv6Placeholder bool
 }
 
 // Subnet is a subnet.
@@ -62,6 +91,9 @@ type Subnet struct {
 	Cidr          netip.Prefix
 	RouteTable    string // explicitly associated route table, "" for the main one
 	NetworkAcl    string // explicitly associated network ACL, "" for the default one
+	// Ipv6Cidr is the subnet's IPv6 block (a /64), invalid when the
+	// subnet is IPv4-only. A dual-stack subnet has both.
+	Ipv6Cidr netip.Prefix
 }
 
 // TargetKind is what a route sends traffic to.
@@ -73,7 +105,13 @@ const (
 	TargetNatGateway       TargetKind = "nat-gateway"
 	TargetNetworkInterface TargetKind = "network-interface"
 	TargetInstance         TargetKind = "instance"
-	TargetOther            TargetKind = "other"
+	// TargetEgressOnlyInternetGateway is an egress-only internet gateway
+	// (IPv6 only, outbound-initiated only).
+	TargetEgressOnlyInternetGateway TargetKind = "egress-only-internet-gateway"
+	// TargetVpcEndpoint is a gateway endpoint; the route's destination is
+	// its service's prefix list (Route.PrefixList), not a CIDR block.
+	TargetVpcEndpoint TargetKind = "vpc-endpoint"
+	TargetOther       TargetKind = "other"
 	// TargetMissing is a route whose target does not exist: a blackhole.
 	TargetMissing TargetKind = "missing"
 )
@@ -88,6 +126,14 @@ type Route struct {
 	// "blackhole"), "" from a template. A blackhole route has Kind
 	// TargetMissing.
 	State string
+	// PrefixList is set for a route whose destination is a prefix list
+	// instead of a CIDR block (Destination is then invalid): the prefix
+	// list's id in a deployed network (pl-...), or in a template, where a
+	// gateway endpoint's routes are implicit, "service:" and the endpoint
+	// service's short name (service:s3). Such a route applies to that
+	// service's addresses only; longest prefix match ignores it for any
+	// other destination.
+	PrefixList string
 }
 
 // RouteTable is a route table with its routes (without the implicit local
@@ -132,20 +178,82 @@ type NaclEntry struct {
 	ToPort     int
 }
 
-// SecurityGroup is a security group's egress rules (it is stateful, so the
-// reply to an allowed request is always allowed back in).
+// SecurityGroup is a security group's rules (it is stateful, so the reply
+// to an allowed request is always allowed back).
 type SecurityGroup struct {
 	ID, VpcID string
 	Egress    []SgRule
+	// Ingress are the inbound rules. The analysis reads them for a NAT
+	// instance's group (what it lets in from the function's subnets);
+	// Cidr is then the packets' source block.
+	Ingress []SgRule
 }
 
-// SgRule is one egress rule to a CIDR block (CidrIp, or CidrIpv6).
+// SgRule is one rule to (egress) or from (ingress) a CIDR block (CidrIp,
+// or CidrIpv6), or, for ingress, from the members of a security group.
 type SgRule struct {
 	ID       string
 	Protocol int // -1 all
 	Cidr     netip.Prefix
 	FromPort int
 	ToPort   int
+	// SourceGroup is set (and Cidr invalid) for an ingress rule that
+	// allows traffic from the network interfaces of another security
+	// group (SourceSecurityGroupId).
+	SourceGroup string
+}
+
+// NetworkInterface is an elastic network interface: here, the one a NAT
+// instance forwards through (AWS's guidance: route to the interface).
+type NetworkInterface struct {
+	ID, SubnetID   string
+	SecurityGroups []string
+	// SourceDestCheck is EC2's source/destination check: a NAT instance
+	// forwards other hosts' packets only when it is off.
+	SourceDestCheck bool
+	// PublicIP is the interface's public IPv4 address, or in a template
+	// the Elastic IP associated with it ("" when none).
+	PublicIP string
+	// Instance is the instance the interface is attached to ("" when
+	// detached), with its device index.
+	Instance    string
+	DeviceIndex int
+	// Status is "in-use", "available", ... in a deployed network, "" from
+	// a template.
+	Status string
+}
+
+// Instance is an EC2 instance (a NAT instance).
+type Instance struct {
+	ID, SubnetID string
+	// NetworkInterfaces are the instance's interfaces, the primary one
+	// (device index 0) first.
+	NetworkInterfaces []string
+	// State is "running", "stopped", ... in a deployed network, "" from a
+	// template.
+	State string
+}
+
+// EgressOnlyInternetGateway is an egress-only internet gateway and the VPCs
+// it is attached to (one; AWS keeps the attachment for its lifetime).
+type EgressOnlyInternetGateway struct {
+	ID           string
+	AttachedVpcs []string
+}
+
+// VpcEndpoint is a VPC endpoint; the analysis follows gateway endpoints.
+type VpcEndpoint struct {
+	ID, VpcID string
+	Type      string // "Gateway", "Interface", ...
+	// ServiceName is the full name (com.amazonaws.us-east-1.s3; in a
+	// template the region may be "${Ref AWS::Region}"), Service its last
+	// label (s3, dynamodb).
+	ServiceName, Service string
+	RouteTables          []string
+	// PrefixList is the service's prefix list (pl-...) in a deployed
+	// network, "" from a template.
+	PrefixList string
+	State      string // "available", ... in a deployed network, "" from a template
 }
 
 // Role is a function's execution role.
@@ -168,6 +276,10 @@ type Function struct {
 	// after weeks without invocations, "Failed"), "" from a template.
 	State       string
 	StateReason string
+	// Ipv6AllowedForDualStack is the VpcConfig setting that gives the
+	// function's network interfaces IPv6 addresses in dual-stack subnets
+	// (off by default): without it the function has no IPv6 path.
+	Ipv6AllowedForDualStack bool
 }
 
 // Destination is what the function must reach: a set of addresses (the
@@ -179,6 +291,12 @@ type Destination struct {
 	// Internet is IPv4 or IPv6 for "the internet" of that family: its
 	// unicast space without the special-purpose blocks (internet.go).
 	Internet Family
+	// Service is a gateway-endpoint service ("s3", "dynamodb"): the
+	// destination is that service's addresses in the function's region.
+	// A template cannot know them (AWS publishes them as a prefix list),
+	// so Addrs is the IPv4 internet: every address the service could use.
+	// A route to the service's prefix list applies to all of them.
+	Service  string
 	Protocol int // 6 TCP, 17 UDP
 	Port     int // the first (or only) destination port
 	ToPort   int // the last port of a range; 0 when Port is the only one
@@ -197,6 +315,9 @@ var DefaultDestination = Destination{Internet: IPv4, Protocol: 6, Port: 443}
 
 // Addrs is the set of the destination's addresses.
 func (d Destination) Addrs() AddrSet {
+	if d.Service != "" {
+		return Internet4()
+	}
 	switch d.Internet {
 	case IPv4:
 		return Internet4()
@@ -223,6 +344,9 @@ func (d Destination) Label() string {
 	case IPv6:
 		return "the IPv6 internet"
 	}
+	if d.Service != "" {
+		return d.Service + "'s addresses"
+	}
 	return d.Prefix.String()
 }
 
@@ -236,6 +360,15 @@ func (d Destination) IsIPv6() bool {
 const (
 	EphemeralFrom = 1024
 	EphemeralTo   = 65535
+)
+
+// Ephemeral ports of a Linux NAT instance (net.ipv4.ip_local_port_range):
+// AWS's guidance for NAT instances asks for the ephemeral ports the
+// instance's operating system uses to be open for the replies that come
+// back to it from the internet.
+const (
+	LinuxEphemeralFrom = 32768
+	LinuxEphemeralTo   = 60999
 )
 
 // VpcAccessPolicy is the managed policy a VPC function's role needs.

@@ -19,9 +19,15 @@ const partlyPublic = "the subnet is public for part of the destination"
 // subnetPath collects the checks and hops of one subnet's path.
 type subnetPath struct {
 	f    *Facts
+	fn   *Function
 	dest Destination
 	s    *Subnet
 	sr   SubnetResult
+	// direct is the part of the destination that leaves the VPC from the
+	// function's subnet itself (an egress-only or, over IPv6, an internet
+	// gateway, a gateway endpoint): only the subnet's network ACL is on
+	// its way.
+	direct AddrSet
 }
 
 func (p *subnetPath) add(c Check) {
@@ -36,20 +42,20 @@ func (p *subnetPath) hop(h Hop) { p.sr.Hops = append(p.sr.Hops, h) }
 // namer for parts of the destination.
 func (p *subnetPath) namer() namer { return namer{whole: p.dest.Addrs(), label: p.dest.Label()} }
 
-// natNamer names parts of what the route table sends to one NAT gateway:
+// natNamer names parts of what the route table sends to one NAT device:
 // the destination, or when other routes take some of it, "the internet
 // via NAT gateway X".
-func (p *subnetPath) natNamer(nat string, addrs AddrSet) namer {
+func (p *subnetPath) natNamer(dev *natDevice, addrs AddrSet) namer {
 	if addrs.Equal(p.dest.Addrs()) {
 		return p.namer()
 	}
-	return namer{whole: addrs, label: p.dest.Label() + " via NAT gateway " + nat}
+	return namer{whole: addrs, label: p.dest.Label() + " via " + dev.what + " " + dev.id}
 }
 
-// analyzeSubnet follows the path from one subnet; it returns the NAT
-// gateways the path uses.
-func analyzeSubnet(f *Facts, sid string, dest Destination) (SubnetResult, []string) {
-	p := &subnetPath{f: f, dest: dest, sr: SubnetResult{Subnet: sid, Reachable: true}}
+// analyzeSubnet follows the path from one subnet of fn; it returns the NAT
+// devices the path uses.
+func analyzeSubnet(f *Facts, fn *Function, sid string, dest Destination) (SubnetResult, []*natDevice) {
+	p := &subnetPath{f: f, fn: fn, dest: dest, sr: SubnetResult{Subnet: sid, Reachable: true}}
 	p.s = f.Subnets[sid]
 	if p.s == nil {
 		p.add(Check{Name: CheckSubnet, Status: Unknown, Resource: sid, Reason: "the subnet is not defined here, so its routes cannot be checked",
@@ -65,39 +71,53 @@ func analyzeSubnet(f *Facts, sid string, dest Destination) (SubnetResult, []stri
 		p.hop(Hop{From: sid, FromKind: KindSubnet, Label: "no route table", Status: Fail})
 		return p.sr, nil
 	}
-	nats := p.subnetRoutes(rt, note)
-	var ids []string
-	for _, g := range nats {
-		ids = append(ids, g.nat)
-		p.followNat(rt, g.nat, g.addrs)
+	if dest.IsIPv6() {
+		p.subnetIpv6()
 	}
-	return p.sr, ids
+	nats := p.subnetRoutes(rt, note)
+	var devs []*natDevice
+	for _, g := range nats {
+		devs = append(devs, g.dev)
+		if g.dev.kind == KindNatGateway {
+			p.followNat(rt, g.dev, g.addrs)
+		} else {
+			p.followNatInstance(rt, g.dev, g.addrs)
+		}
+	}
+	if !p.direct.IsEmpty() {
+		p.directNacls()
+	}
+	return p.sr, devs
 }
 
 // natGroup is the part of the destination a route table sends to one NAT
-// gateway.
+// device.
 type natGroup struct {
-	nat   string
+	dev   *natDevice
 	addrs AddrSet
 }
 
-// addToGroup adds addrs to the NAT gateway's group (several routes can
-// lead to one NAT gateway).
-func addToGroup(groups []natGroup, nat string, addrs AddrSet) []natGroup {
+// addToGroup adds addrs to the NAT device's group (several routes can
+// lead to one NAT device).
+func addToGroup(groups []natGroup, dev *natDevice, addrs AddrSet) []natGroup {
 	for i := range groups {
-		if groups[i].nat == nat {
+		if groups[i].dev.id == dev.id {
 			groups[i].addrs = groups[i].addrs.Union(addrs)
 			return groups
 		}
 	}
-	return append(groups, natGroup{nat: nat, addrs: addrs})
+	return append(groups, natGroup{dev: dev, addrs: addrs})
 }
 
 // routesOf is a route table's routes with the VPC's implicit local route.
 func routesOf(f *Facts, rt *RouteTable) []Route {
 	routes := append([]Route{}, rt.Routes...)
-	if v := f.Vpcs[rt.VpcID]; v != nil && v.Cidr.IsValid() {
-		routes = append(routes, Route{Destination: v.Cidr, Kind: TargetLocal, Target: "local"})
+	if v := f.Vpcs[rt.VpcID]; v != nil {
+		for _, c := range append([]netip.Prefix{v.Cidr}, v.Ipv6Cidrs...) {
+			if c.IsValid() {
+				routes = append(routes, Route{Destination: c, Kind: TargetLocal, Target: "local"})
+			}
+		}
 	}
 	return routes
 }
@@ -108,6 +128,9 @@ func routesOf(f *Facts, rt *RouteTable) []Route {
 func (p *subnetPath) subnetRoutes(rt *RouteTable, note string) []natGroup {
 	n := p.namer()
 	routes := routesOf(p.f, rt)
+	if p.dest.Service != "" && p.serviceEndpoint(rt, routes, note) {
+		return nil
+	}
 	pieces := RoutePieces(routes, p.dest.Addrs())
 	whole := len(pieces) == 1
 	var groups []natGroup
@@ -120,16 +143,29 @@ func (p *subnetPath) subnetRoutes(rt *RouteTable, note string) []natGroup {
 		case r == nil:
 			checks = append(checks, Check{Name: CheckRoute, Status: Fail, Resource: rt.ID,
 				Reason: fmt.Sprintf("route table %s has no route for %s%s", rt.ID, part, note),
-				Fix:    fmt.Sprintf("add a route %s -> NAT gateway to %s, or associate the subnet with the private route table", n.cidrs(pc.Addrs), rt.ID)})
+				Fix:    fmt.Sprintf("add a route %s -> %s to %s, or associate the subnet with the private route table", n.cidrs(pc.Addrs), wayOut(pc.Addrs), rt.ID)})
 			p.hop(Hop{From: p.s.ID, FromKind: KindSubnet, To: rt.ID, ToKind: KindRouteTable, Label: "", Status: Fail})
 			p.hop(Hop{From: rt.ID, FromKind: KindRouteTable, Label: "no route", Status: Fail})
 		case r.Kind == TargetLocal:
 			checks = append(checks, Check{Name: CheckRoute, Status: Pass, Resource: rt.ID, Reason: fmt.Sprintf("%s is inside the VPC: local route", part)})
+		case r.Kind == TargetNatGateway && !pc.Addrs.Intersect(PrefixSet(ipv6All)).IsEmpty():
+			checks = append(checks, Check{Name: CheckRoute, Status: Unknown, Resource: routeID(r, rt),
+				Reason: fmt.Sprintf("route %s sends %s to NAT gateway %s: netcheck does not follow IPv6 through a NAT gateway (NAT64)", r.Destination, part, r.Target),
+				Fix:    "check this path by hand, or route ::/0 to an egress-only internet gateway"})
+			p.deadEnd(rt, r, Unknown)
 		case r.Kind == TargetNatGateway:
-			groups = addToGroup(groups, r.Target, pc.Addrs)
+			groups = addToGroup(groups, &natDevice{kind: KindNatGateway, what: "NAT gateway", id: r.Target}, pc.Addrs)
 			p.hop(Hop{From: p.s.ID, FromKind: KindSubnet, To: rt.ID, ToKind: KindRouteTable, Status: Pass})
 			checks = append(checks, Check{Name: CheckRoute, Status: Pass, Resource: routeID(r, rt),
 				Reason: fmt.Sprintf("%s -> NAT gateway %s (route table %s)%s", routeWhat(part, r, whole), r.Target, rt.ID, note)})
+		case (r.Kind == TargetNetworkInterface || r.Kind == TargetInstance) && !p.dest.IsIPv6():
+			dev := p.natInstanceDevice(r)
+			groups = addToGroup(groups, dev, pc.Addrs)
+			p.hop(Hop{From: p.s.ID, FromKind: KindSubnet, To: rt.ID, ToKind: KindRouteTable, Status: Pass})
+			checks = append(checks, Check{Name: CheckRoute, Status: Pass, Resource: routeID(r, rt),
+				Reason: fmt.Sprintf("%s -> %s %s (route table %s)%s", routeWhat(part, r, whole), r.Kind, r.Target, rt.ID, note)})
+		case r.Kind == TargetEgressOnlyInternetGateway || (r.Kind == TargetInternetGateway && pc.Addrs.Intersect(PrefixSet(ipv4All)).IsEmpty()):
+			checks = append(checks, p.directGateway(rt, r, part, whole, note, pc.Addrs)...)
 		case p.dest.IsIPv6() && r.Kind != TargetMissing:
 			checks = append(checks, Check{Name: CheckRoute, Status: Unknown, Resource: routeID(r, rt),
 				Reason: fmt.Sprintf("route %s sends %s to %s %s: netcheck does not follow IPv6 paths yet", r.Destination, part, r.Kind, r.Target),
@@ -207,9 +243,13 @@ func (p *subnetPath) deadEnd(rt *RouteTable, r *Route, st Status) {
 
 // followNat checks the path through one NAT gateway for the part of the
 // destination the subnet's route table sends to it.
-func (p *subnetPath) followNat(rt *RouteTable, natID string, addrs AddrSet) {
+func (p *subnetPath) followNat(rt *RouteTable, dev *natDevice, addrs AddrSet) {
 	f := p.f
+	natID := dev.id
 	nat := f.NatGateways[natID]
+	if nat != nil {
+		dev.subnet = nat.SubnetID // for the warnings, even when the gateway fails
+	}
 	var natCheck Check
 	switch {
 	case nat == nil:
@@ -234,19 +274,25 @@ func (p *subnetPath) followNat(rt *RouteTable, natID string, addrs AddrSet) {
 	if natCheck.Status != Pass {
 		return
 	}
-	ns := f.Subnets[nat.SubnetID]
+	p.natTail(dev, addrs)
+}
+
+// natTail follows the path from a NAT device to the internet: its
+// subnet's routes, the internet gateway, the network ACLs on the way.
+func (p *subnetPath) natTail(dev *natDevice, addrs AddrSet) {
+	ns := p.f.Subnets[dev.subnet]
 	if ns == nil {
-		p.add(Check{Name: CheckNatSubnetPublic, Status: Unknown, Resource: nat.SubnetID, Reason: "the NAT gateway's subnet is not defined here"})
+		p.add(Check{Name: CheckNatSubnetPublic, Status: Unknown, Resource: dev.subnet, Reason: "the " + dev.what + "'s subnet is not defined here"})
 		return
 	}
-	igws := p.natRoutes(nat, ns, addrs)
+	igws := p.natRoutes(dev, ns, addrs)
 	if igws == nil {
 		return
 	}
 	for _, id := range igws {
-		p.internetGateway(nat, ns, id)
+		p.internetGateway(ns, id)
 	}
-	p.nacls(nat, ns, addrs)
+	p.nacls(dev, ns, addrs)
 }
 
 // routeLabel is the route of rt to a NAT gateway, for the picture.
@@ -262,14 +308,14 @@ func routeLabel(rt *RouteTable, target string) string {
 
 // natRoutes checks that the NAT gateway's subnet sends every part of addrs
 // to an internet gateway; it returns those gateways (nil when it fails).
-func (p *subnetPath) natRoutes(nat *NatGateway, ns *Subnet, addrs AddrSet) []string {
-	n := p.natNamer(nat.ID, addrs)
+func (p *subnetPath) natRoutes(dev *natDevice, ns *Subnet, addrs AddrSet) []string {
+	n := p.natNamer(dev, addrs)
 	nrt, nnote := routeTableOf(p.f, ns)
 	if nrt == nil {
 		p.add(Check{Name: CheckNatSubnetPublic, Status: Fail, Resource: ns.ID,
-			Reason: fmt.Sprintf("the NAT gateway sits in subnet %s, which is not public: it has no route table%s", ns.ID, nnote),
-			Fix:    "put the NAT gateway in a public subnet whose route table sends 0.0.0.0/0 to an attached internet gateway"})
-		p.hop(Hop{From: nat.ID, FromKind: KindNatGateway, Label: "no route table", Status: Fail})
+			Reason: fmt.Sprintf("the %s sits in subnet %s, which is not public: it has no route table%s", dev.what, ns.ID, nnote),
+			Fix:    "put the " + dev.what + " in a public subnet whose route table sends 0.0.0.0/0 to an attached internet gateway"})
+		p.hop(Hop{From: dev.id, FromKind: dev.kind, Label: "no route table", Status: Fail})
 		return nil
 	}
 	routes := routesOf(p.f, nrt)
@@ -292,49 +338,41 @@ func (p *subnetPath) natRoutes(nat *NatGateway, ns *Subnet, addrs AddrSet) []str
 			what, res = fmt.Sprintf("%s goes to %s %s (route %s)", part, r.Kind, r.Target, r.Destination), routeID(r, nrt)
 		}
 		p.add(Check{Name: CheckNatSubnetPublic, Status: Fail, Resource: res,
-			Reason: fmt.Sprintf("the NAT gateway sits in subnet %s, which is not public: %s%s", ns.ID, what, nnote),
-			Fix:    "put the NAT gateway in a public subnet whose route table sends 0.0.0.0/0 to an attached internet gateway"})
+			Reason: fmt.Sprintf("the %s sits in subnet %s, which is not public: %s%s", dev.what, ns.ID, what, nnote),
+			Fix:    "put the " + dev.what + " in a public subnet whose route table sends 0.0.0.0/0 to an attached internet gateway"})
 	}
 	if failed {
-		p.hop(Hop{From: nat.ID, FromKind: KindNatGateway, To: nrt.ID, ToKind: KindRouteTable, Label: "not public", Status: Fail})
+		p.hop(Hop{From: dev.id, FromKind: dev.kind, To: nrt.ID, ToKind: KindRouteTable, Label: "not public", Status: Fail})
 		return nil
 	}
 	p.add(Check{Name: CheckNatSubnetPublic, Status: Pass, Resource: routeID(pieces[0].Route, nrt), Reason: fmt.Sprintf("NAT subnet %s routes %s", ns.ID, strings.Join(passes, "; "))})
-	p.hop(Hop{From: nat.ID, FromKind: KindNatGateway, To: nrt.ID, ToKind: KindRouteTable, Status: Pass})
+	p.hop(Hop{From: dev.id, FromKind: dev.kind, To: nrt.ID, ToKind: KindRouteTable, Status: Pass})
 	return igws
 }
 
 // internetGateway checks that an internet gateway the NAT subnet routes to
 // exists and is attached to the VPC.
-func (p *subnetPath) internetGateway(nat *NatGateway, ns *Subnet, id string) {
+func (p *subnetPath) internetGateway(ns *Subnet, id string) {
 	nrt, _ := routeTableOf(p.f, ns)
-	igw := p.f.InternetGateways[id]
-	var c Check
-	switch {
-	case igw == nil:
-		c = Check{Name: CheckInternetGateway, Status: Fail, Resource: id, Reason: "blackhole: the internet gateway does not exist", Fix: "create and attach an internet gateway"}
-	case !contains(igw.AttachedVpcs, ns.VpcID):
-		c = Check{Name: CheckInternetGateway, Status: Fail, Resource: igw.ID, Reason: fmt.Sprintf("internet gateway %s is not attached to VPC %s", igw.ID, ns.VpcID), Fix: "attach it (AWS::EC2::VPCGatewayAttachment)"}
-	default:
-		c = Check{Name: CheckInternetGateway, Status: Pass, Resource: igw.ID, Reason: "attached to VPC " + ns.VpcID}
-	}
-	p.add(c)
-	p.hop(Hop{From: nrt.ID, FromKind: KindRouteTable, To: id, ToKind: KindInternetGateway, Label: routeLabel(nrt, id), Status: c.Status})
-	label := "attached"
-	if c.Status != Pass {
-		label = "not attached"
-	}
-	p.hop(Hop{From: id, FromKind: KindInternetGateway, To: KindInternet, ToKind: KindInternet, Label: label, Status: c.Status})
+	p.internetGatewayOf(nrt, ns.VpcID, id)
 }
 
 // nacls checks both network ACLs on the path in both directions: they are
 // stateless, so the reply (to an ephemeral port) needs its own rules.
-func (p *subnetPath) nacls(nat *NatGateway, ns *Subnet, addrs AddrSet) {
+func (p *subnetPath) nacls(dev *natDevice, ns *Subnet, addrs AddrSet) {
 	fnAcl, natAcl := naclOf(p.f, p.s), naclOf(p.f, ns)
-	n := p.natNamer(nat.ID, addrs)
+	n := p.natNamer(dev, addrs)
 	sub := namer{whole: PrefixSet(p.s.Cidr), label: p.s.Cidr.String()}
 	proto, ports := p.dest.Protocol, p.dest.Ports()
 	eph := PortRange(EphemeralFrom, EphemeralTo)
+	natEph, natEphWhat := eph, ""
+	if dev.kind == KindNatInstance {
+		// The instance's OS picks the source ports of the connections it
+		// translates: AWS's guidance asks for its ephemeral range.
+		natEph = PortRange(LinuxEphemeralFrom, LinuxEphemeralTo)
+		natEphWhat = fmt.Sprintf(" (on the ephemeral ports of the instance's Linux, %d-%d)", LinuxEphemeralFrom, LinuxEphemeralTo)
+	}
+	d := dev.what
 	type step struct {
 		name   string
 		acl    *NetworkAcl
@@ -347,10 +385,10 @@ func (p *subnetPath) nacls(nat *NatGateway, ns *Subnet, addrs AddrSet) {
 	steps := []step{
 		{CheckNaclOut, fnAcl, true, addrs, n, ports, "the request leaving the function's subnet"},
 		{CheckNaclReplyIn, fnAcl, false, addrs, n, eph, "the reply coming back to the function's subnet"},
-		{CheckNatNaclIn, natAcl, false, PrefixSet(p.s.Cidr), sub, ports, "the request arriving at the NAT gateway's subnet from the function's subnet"},
-		{CheckNatNaclOut, natAcl, true, addrs, n, ports, "the request leaving the NAT gateway's subnet for the internet"},
-		{CheckNatNaclReplyIn, natAcl, false, addrs, n, eph, "the reply coming back from the internet to the NAT gateway"},
-		{CheckNatNaclReplyOut, natAcl, true, PrefixSet(p.s.Cidr), sub, eph, "the reply leaving the NAT gateway's subnet for the function's subnet"},
+		{CheckNatNaclIn, natAcl, false, PrefixSet(p.s.Cidr), sub, ports, "the request arriving at the " + d + "'s subnet from the function's subnet"},
+		{CheckNatNaclOut, natAcl, true, addrs, n, ports, "the request leaving the " + d + "'s subnet for the internet"},
+		{CheckNatNaclReplyIn, natAcl, false, addrs, n, natEph, "the reply coming back from the internet to the " + d + natEphWhat},
+		{CheckNatNaclReplyOut, natAcl, true, PrefixSet(p.s.Cidr), sub, eph, "the reply leaving the " + d + "'s subnet for the function's subnet"},
 	}
 	var labels [2][]string
 	st := [2]Status{Pass, Pass}
@@ -373,7 +411,7 @@ func (p *subnetPath) nacls(nat *NatGateway, ns *Subnet, addrs AddrSet) {
 			h.Label = aclLabel(labels[0])
 			h.Status = worst(h.Status, st[0])
 		}
-		if h.To == nat.ID && h.FromKind == KindRouteTable {
+		if h.To == dev.id && h.FromKind == KindRouteTable {
 			h.Label = strings.TrimSpace(h.Label + "\nNAT subnet " + aclLabel(labels[1]))
 			h.Status = worst(h.Status, st[1])
 		}
@@ -550,4 +588,13 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// wayOut names the target a missing route should have: a NAT gateway for
+// IPv4, an egress-only internet gateway for IPv6.
+func wayOut(a AddrSet) string {
+	if a.Intersect(PrefixSet(ipv4All)).IsEmpty() {
+		return "egress-only internet gateway"
+	}
+	return "NAT gateway"
 }

@@ -91,7 +91,9 @@ func (r *resolver) value(v interface{}) interface{} {
 					return r.join(arg)
 				case "Fn::Sub":
 					return r.sub(arg)
-				case "Fn::ImportValue", "Fn::FindInMap", "Fn::If", "Fn::Split", "Fn::Cidr", "Fn::Base64":
+				case "Fn::Cidr":
+					return r.cidr(arg)
+				case "Fn::ImportValue", "Fn::FindInMap", "Fn::If", "Fn::Split", "Fn::Base64":
 					return unknown{k}
 				}
 			}
@@ -155,6 +157,13 @@ func (r *resolver) getAtt(arg interface{}) interface{} {
 		return r.value(res.Properties["CidrBlock"])
 	case res.Type == "AWS::EC2::Subnet" && attr == "AvailabilityZone":
 		return r.value(res.Properties["AvailabilityZone"])
+	case res.Type == "AWS::EC2::VPC" && attr == "Ipv6CidrBlocks":
+		return r.vpcIpv6(id)
+	case res.Type == "AWS::EC2::Subnet" && attr == "Ipv6CidrBlocks":
+		if v, ok := res.Properties["Ipv6CidrBlock"]; ok {
+			return []interface{}{r.value(v)}
+		}
+		return []interface{}{}
 	case attr == "Arn" || attr == "PublicIp" || attr == "PrivateIp":
 		return arnOf(id)
 	}
@@ -313,6 +322,7 @@ func FromTemplate(t *Template, source string) (*Facts, error) {
 			}
 		}
 	}
+	x.attachInstances()
 	x.denyByName()
 	if len(x.problems) > 0 {
 		return nil, &InputError{source + ": " + strings.Join(x.problems, "; ")}
@@ -389,7 +399,11 @@ func (x *templateReader) containers() map[string]func(string, map[string]interfa
 		},
 		"AWS::EC2::Subnet": func(id string, p map[string]interface{}) {
 			az, _ := str(p["AvailabilityZone"])
-			f.Subnets[id] = &Subnet{ID: id, VpcID: refID(p["VpcId"]), AZ: az, Cidr: x.prefix(id+".CidrBlock", p["CidrBlock"])}
+			s := &Subnet{ID: id, VpcID: refID(p["VpcId"]), AZ: az, Cidr: x.prefix(id+".CidrBlock", p["CidrBlock"])}
+			if v6, ok := p["Ipv6CidrBlock"]; ok {
+				s.Ipv6Cidr = x.prefix(id+".Ipv6CidrBlock", v6)
+			}
+			f.Subnets[id] = s
 		},
 		"AWS::EC2::RouteTable": func(id string, p map[string]interface{}) {
 			f.RouteTables[id] = &RouteTable{ID: id, VpcID: refID(p["VpcId"])}
@@ -408,8 +422,11 @@ func (x *templateReader) containers() map[string]func(string, map[string]interfa
 		"AWS::EC2::NetworkAcl": func(id string, p map[string]interface{}) {
 			f.NetworkAcls[id] = &NetworkAcl{ID: id, VpcID: refID(p["VpcId"])}
 		},
-		"AWS::EC2::SecurityGroup": x.securityGroup,
-		"AWS::IAM::Role":          x.role,
+		"AWS::EC2::SecurityGroup":             x.securityGroup,
+		"AWS::IAM::Role":                      x.role,
+		"AWS::EC2::EgressOnlyInternetGateway": x.egressOnlyGateway,
+		"AWS::EC2::NetworkInterface":          x.networkInterface,
+		"AWS::EC2::Instance":                  x.instance,
 	}
 }
 
@@ -425,6 +442,13 @@ func (x *templateReader) securityGroup(id string, p map[string]interface{}) {
 		m, _ := e.(map[string]interface{})
 		if rule, ok := sgRule(fmt.Sprintf("%s.SecurityGroupEgress[%d]", id, i), m); ok {
 			sg.Egress = append(sg.Egress, rule)
+		}
+	}
+	ingress, _ := p["SecurityGroupIngress"].([]interface{})
+	for i, e := range ingress {
+		m, _ := e.(map[string]interface{})
+		if rule, ok := sgIngressRule(fmt.Sprintf("%s.SecurityGroupIngress[%d]", id, i), m); ok {
+			sg.Ingress = append(sg.Ingress, rule)
 		}
 	}
 	x.f.SecurityGroups[id] = sg
@@ -477,9 +501,20 @@ func (x *templateReader) attachments() map[string]func(string, map[string]interf
 				}
 			}
 		},
-		"AWS::IAM::Policy":        x.policy,
-		"AWS::IAM::ManagedPolicy": x.policy,
-		"AWS::Lambda::Function":   x.function,
+		"AWS::EC2::SecurityGroupIngress": func(id string, p map[string]interface{}) {
+			if sg := f.SecurityGroups[refID(p["GroupId"])]; sg != nil {
+				if rule, ok := sgIngressRule(id, p); ok {
+					sg.Ingress = append(sg.Ingress, rule)
+				}
+			}
+		},
+		"AWS::IAM::Policy":         x.policy,
+		"AWS::IAM::ManagedPolicy":  x.policy,
+		"AWS::Lambda::Function":    x.function,
+		"AWS::EC2::VPCCidrBlock":   x.vpcCidrBlock,
+		"AWS::EC2::EIPAssociation": x.eipAssociation,
+		"AWS::EC2::EIP":            x.eip,
+		"AWS::EC2::VPCEndpoint":    x.vpcEndpoint,
 	}
 }
 
@@ -491,7 +526,7 @@ var routeTargets = []struct {
 	{"NatGatewayId", TargetNatGateway}, {"GatewayId", TargetInternetGateway}, {"NetworkInterfaceId", TargetNetworkInterface},
 	{"InstanceId", TargetInstance}, {"TransitGatewayId", TargetOther}, {"VpcPeeringConnectionId", TargetOther},
 	{"VpcEndpointId", TargetOther}, {"CarrierGatewayId", TargetOther}, {"LocalGatewayId", TargetOther}, {"CoreNetworkArn", TargetOther},
-	{"EgressOnlyInternetGatewayId", TargetOther},
+	{"EgressOnlyInternetGatewayId", TargetEgressOnlyInternetGateway},
 }
 
 func (x *templateReader) route(id string, p map[string]interface{}) {
@@ -499,15 +534,22 @@ func (x *templateReader) route(id string, p map[string]interface{}) {
 	if rt == nil {
 		return
 	}
-	prop := "DestinationCidrBlock"
-	dst, ok := str(p[prop])
-	if !ok {
-		prop = "DestinationIpv6CidrBlock"
-		if dst, ok = str(p[prop]); !ok {
-			return // a prefix-list route: its blocks are not in the template
+	var route Route
+	if dst, ok := str(p["DestinationCidrBlock"]); ok {
+		route = Route{ID: id, Destination: x.prefix(id+".DestinationCidrBlock", dst)}
+	} else if dst, ok := str(p["DestinationIpv6CidrBlock"]); ok {
+		route = Route{ID: id, Destination: x.prefix(id+".DestinationIpv6CidrBlock", dst)}
+	} else if pl, ok := p["DestinationPrefixListId"]; ok {
+		// A prefix list's blocks are not in the template: the route
+		// applies to the prefix list's addresses only.
+		name, ok := str(pl)
+		if !ok {
+			name = refID(pl)
 		}
+		route = Route{ID: id, PrefixList: name}
+	} else {
+		return
 	}
-	route := Route{ID: id, Destination: x.prefix(id+"."+prop, dst)}
 	for _, k := range routeTargets {
 		v, ok := p[k.prop]
 		if !ok {
@@ -524,6 +566,15 @@ func (x *templateReader) route(id string, p map[string]interface{}) {
 			}
 		}
 		if route.Kind == TargetNatGateway && x.f.NatGateways[route.Target] == nil {
+			route.Kind = TargetMissing
+		}
+		if route.Kind == TargetEgressOnlyInternetGateway && x.f.EgressOnlyInternetGateways[route.Target] == nil {
+			route.Kind = TargetMissing
+		}
+		if route.Kind == TargetNetworkInterface && x.f.NetworkInterfaces[route.Target] == nil && !strings.HasPrefix(route.Target, "eni-") {
+			route.Kind = TargetMissing
+		}
+		if route.Kind == TargetInstance && x.f.Instances[route.Target] == nil && !strings.HasPrefix(route.Target, "i-") {
 			route.Kind = TargetMissing
 		}
 	}
@@ -584,6 +635,7 @@ func (x *templateReader) function(id string, p map[string]interface{}) {
 	for _, s := range sgs {
 		fn.SecurityGroups = append(fn.SecurityGroups, refID(s))
 	}
+	fn.Ipv6AllowedForDualStack = fmt.Sprint(vc["Ipv6AllowedForDualStack"]) == "true"
 	x.f.Functions = append(x.f.Functions, fn)
 }
 

@@ -52,10 +52,8 @@ func clone(t *testing.T, f *fixture) map[string]interface{} {
 }
 
 // netcheckPending are variants whose internet path netcheck does not follow
-// yet, each with the reason; the test says it skipped them.
-var netcheckPending = map[string]string{
-	"natInstances": "netcheck does not follow routes to a NAT instance's network interface yet (it reports UNKNOWN): the egress-options work teaches it NAT instances",
-}
+// yet, each with the reason; the test says it skipped them. (None today.)
+var netcheckPending = map[string]string{}
 
 func TestNetcheckPassesEveryVariant(t *testing.T) {
 	var names []string
@@ -83,17 +81,24 @@ func TestNetcheckPassesEveryVariant(t *testing.T) {
 				if len(fr.Subnets) < 2 {
 					t.Errorf("%s: want every subnet analyzed, got %d", fr.Function, len(fr.Subnets))
 				}
-				single := false
+				single, spof := false, false
 				for _, w := range fr.Warnings {
-					if w.Name == netcheck.CheckSingleNat {
+					switch w.Name {
+					case netcheck.CheckSingleNat:
 						single = true
-					} else {
+					case netcheck.CheckNatInstanceSpof:
+						spof = true
+					default:
 						t.Errorf("%s: unexpected warning %s: %s", fr.Function, w.Name, w.Reason)
 					}
 				}
-				shared := len(f.resources("AWS::EC2::NatGateway")) < len(fr.Subnets)
+				instances := len(f.resources("AWS::EC2::Instance"))
+				shared := len(f.resources("AWS::EC2::NatGateway"))+instances < len(fr.Subnets)
 				if single != shared {
 					t.Errorf("%s: single-NAT warning = %v, want %v", fr.Function, single, shared)
+				}
+				if spof != (instances > 0) {
+					t.Errorf("%s: NAT-instance single-point-of-failure warning = %v, want %v", fr.Function, spof, instances > 0)
 				}
 			}
 		})

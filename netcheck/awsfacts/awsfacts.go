@@ -105,6 +105,8 @@ func (c *Clients) Load(ctx context.Context, source string, functions []string) (
 			Role:           roleName(aws.ToString(out.Role)),
 			State:          string(out.State),
 			StateReason:    aws.ToString(out.StateReason),
+
+			Ipv6AllowedForDualStack: aws.ToBool(out.VpcConfig.Ipv6AllowedForDualStack),
 		}
 		arns[aws.ToString(out.FunctionArn)] = fn.ID
 		f.Functions = append(f.Functions, fn)
@@ -134,6 +136,11 @@ func (c *Clients) Load(ctx context.Context, source string, functions []string) (
 			return nil, err
 		}
 	}
+	for _, eni := range f.NetworkInterfaces {
+		for _, g := range eni.SecurityGroups {
+			sgs[g] = true // a NAT instance's groups
+		}
+	}
 	if err := c.loadSecurityGroups(ctx, f, sortedKeys(sgs)); err != nil {
 		return nil, err
 	}
@@ -151,7 +158,8 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 	if err != nil || len(vpcs.Vpcs) == 0 {
 		return fmt.Errorf("reading VPC %s: %v", vpcID, err)
 	}
-	v := &netcheck.Vpc{ID: vpcID, Cidr: parsePrefix(aws.ToString(vpcs.Vpcs[0].CidrBlock)), InstanceTenancy: string(vpcs.Vpcs[0].InstanceTenancy)}
+	v := &netcheck.Vpc{ID: vpcID, Cidr: parsePrefix(aws.ToString(vpcs.Vpcs[0].CidrBlock)), InstanceTenancy: string(vpcs.Vpcs[0].InstanceTenancy),
+		Ipv6Cidrs: vpcIpv6(vpcs.Vpcs[0])}
 	f.Vpcs[vpcID] = v
 
 	subnets, err := c.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filter})
@@ -159,8 +167,8 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		return fmt.Errorf("reading the subnets of VPC %s: %w", vpcID, err)
 	}
 	for _, s := range subnets.Subnets {
-		id := aws.ToString(s.SubnetId)
-		f.Subnets[id] = &netcheck.Subnet{ID: id, VpcID: vpcID, AZ: aws.ToString(s.AvailabilityZone), Cidr: parsePrefix(aws.ToString(s.CidrBlock))}
+		sn := subnetFromSDK(s)
+		f.Subnets[sn.ID] = sn
 	}
 
 	if err := c.loadNatGateways(ctx, f, vpcID, filter); err != nil {
@@ -171,6 +179,9 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 		return err
 	}
 	if err := c.loadInternetGateways(ctx, f, vpcID, igwIDs); err != nil {
+		return err
+	}
+	if err := c.loadWaysOut(ctx, f, vpcID, filter); err != nil {
 		return err
 	}
 	return c.loadNetworkAcls(ctx, f, v, filter)
@@ -222,39 +233,15 @@ func (c *Clients) loadRouteTables(ctx context.Context, f *netcheck.Facts, v *net
 			}
 		}
 		for _, r := range t.Routes {
-			dst := aws.ToString(r.DestinationCidrBlock)
-			if dst == "" {
-				dst = aws.ToString(r.DestinationIpv6CidrBlock)
-			}
-			if dst == "" {
-				continue // a prefix-list route: its blocks are not read here
-			}
-			route := netcheck.Route{ID: rt.ID + ":" + dst, Destination: parsePrefix(dst), State: string(r.State)}
-			switch gw := aws.ToString(r.GatewayId); {
-			case aws.ToString(r.NatGatewayId) != "":
-				route.Kind, route.Target = netcheck.TargetNatGateway, aws.ToString(r.NatGatewayId)
-				if f.NatGateways[route.Target] == nil {
-					route.Kind = netcheck.TargetMissing
-				}
-			case gw == "local":
-				route.Kind, route.Target = netcheck.TargetLocal, gw
-			case strings.HasPrefix(gw, "igw-"):
-				route.Kind, route.Target = netcheck.TargetInternetGateway, gw
-				igwIDs[gw] = true
-			case aws.ToString(r.NetworkInterfaceId) != "":
-				route.Kind, route.Target = netcheck.TargetNetworkInterface, aws.ToString(r.NetworkInterfaceId)
-			case aws.ToString(r.InstanceId) != "":
-				route.Kind, route.Target = netcheck.TargetInstance, aws.ToString(r.InstanceId)
-			default:
-				route.Kind, route.Target = netcheck.TargetOther, firstNonEmpty(gw, aws.ToString(r.TransitGatewayId),
-					aws.ToString(r.VpcPeeringConnectionId), aws.ToString(r.CarrierGatewayId), aws.ToString(r.LocalGatewayId),
-					aws.ToString(r.EgressOnlyInternetGatewayId), aws.ToString(r.CoreNetworkArn))
-			}
-			if r.State == ec2types.RouteStateBlackhole {
+			route := routeFromSDK(rt.ID, r)
+			if route.Kind == netcheck.TargetNatGateway && f.NatGateways[route.Target] == nil {
 				route.Kind = netcheck.TargetMissing
 			}
-			if route.Kind == netcheck.TargetLocal {
-				continue // the analysis adds the local route from the VPC's CIDR
+			if route.Kind == netcheck.TargetInternetGateway {
+				igwIDs[route.Target] = true
+			}
+			if route.Kind == netcheck.TargetLocal || (!route.Destination.IsValid() && route.PrefixList == "") {
+				continue // the analysis adds the local routes from the VPC's blocks
 			}
 			rt.Routes = append(rt.Routes, route)
 		}
@@ -351,22 +338,7 @@ func (c *Clients) loadSecurityGroups(ctx context.Context, f *netcheck.Facts, ids
 		return fmt.Errorf("reading security groups %s: %w", strings.Join(ids, ", "), err)
 	}
 	for _, g := range out.SecurityGroups {
-		sg := &netcheck.SecurityGroup{ID: aws.ToString(g.GroupId), VpcID: aws.ToString(g.VpcId)}
-		for i, p := range g.IpPermissionsEgress {
-			proto := netcheck.ProtocolNumber(aws.ToString(p.IpProtocol))
-			from, to := 0, 65535
-			if proto == 6 || proto == 17 {
-				from, to = int(aws.ToInt32(p.FromPort)), int(aws.ToInt32(p.ToPort))
-			}
-			for j, r := range p.IpRanges {
-				sg.Egress = append(sg.Egress, netcheck.SgRule{ID: fmt.Sprintf("%s/egress[%d.%d]", sg.ID, i, j),
-					Protocol: proto, Cidr: parsePrefix(aws.ToString(r.CidrIp)), FromPort: from, ToPort: to})
-			}
-			for j, r := range p.Ipv6Ranges {
-				sg.Egress = append(sg.Egress, netcheck.SgRule{ID: fmt.Sprintf("%s/egress[%d.v6.%d]", sg.ID, i, j),
-					Protocol: proto, Cidr: parsePrefix(aws.ToString(r.CidrIpv6)), FromPort: from, ToPort: to})
-			}
-		}
+		sg := securityGroupFromSDK(g)
 		f.SecurityGroups[sg.ID] = sg
 	}
 	return nil
