@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './cdk.out/*')
+GO_FILES = $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './cdk.out/*')
 
 .PHONY: synth test deps go-deps tools-check twin-deps fmt-check vet snapshot netcheck diagram graphviz twin bench deploy-local destroy-local clean
 
@@ -29,7 +29,7 @@ tools-check:
 # The app skips aws-cdk-lib's built-in template validation (see main.go):
 # cfn-lint checks the template instead. W3005 is the DependsOn that
 # awslambda.Function adds on its own role (see test/checks_test.go).
-# Go fetches only the modules the app imports when cdk.json's `go run .`
+# Go fetches only the modules the app imports when cdk.json's scripts/cdk-app
 # builds it (no go mod download: that would fetch the test-only ones too).
 synth: node_modules/.installed tools-check
 	npx cdk synth
@@ -113,13 +113,24 @@ deploy-local: node_modules/.installed
 destroy-local:
 	go run ./cmd/localaws down
 
-# Performance figures (several minutes; not part of make test).
-bench: deps
-	go run ./internal/bench
+# The benchmark's TypeScript twin of the app (internal/bench/tstwin):
+# aws-cdk-lib, constructs and TypeScript pinned by its package-lock.json.
+internal/bench/tstwin/node_modules/.installed: internal/bench/tstwin/package.json internal/bench/tstwin/package-lock.json
+	cd internal/bench/tstwin && npm ci --no-audit --no-fund
+	@touch $@
+
+# Performance figures (about five minutes; not part of make test).
+# BENCH_ONLY=like runs the like-for-like section alone (about a minute and
+# a half); sections: like,defaults,breakdown,levers,tests,memory,sizes,cold.
+# BENCH_FLAGS='-reps 9' for longer runs.
+BENCH_ONLY ?=
+BENCH_FLAGS ?=
+bench: deps internal/bench/tstwin/node_modules/.installed
+	go run ./internal/bench -only '$(BENCH_ONLY)' $(BENCH_FLAGS)
 
 # Re-record the template snapshot after an intended change; review the diff.
 snapshot: deps
 	UPDATE_SNAPSHOTS=1 go test -count=1 ./test -run TestSnapshot
 
 clean:
-	rm -rf cdk.out .local-aws
+	rm -rf cdk.out .local-aws .cdk-app internal/bench/tstwin/dist

@@ -13,12 +13,18 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+	"github.com/vpclambda/vpclambda/internal/synthtrace"
 	"github.com/vpclambda/vpclambda/stacks"
 )
 
+// The synthtrace marks time the phases for `make bench`; they do nothing
+// unless VPCLAMBDA_SYNTH_TRACE=1.
 func main() {
+	synthtrace.Mark("main")
 	err := run()
+	synthtrace.Mark("synthesized")
 	jsii.Close()
+	synthtrace.Mark("closed")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
@@ -27,6 +33,7 @@ func main() {
 
 func run() error {
 	app := awscdk.NewApp(nil)
+	synthtrace.Mark("app")
 	id, props, err := stacks.PropsFromContext(app.Node())
 	if err != nil {
 		return err
@@ -34,5 +41,6 @@ func run() error {
 	if _, err := stacks.NewStack(app, id, props); err != nil {
 		return err
 	}
+	synthtrace.Mark("constructed")
 	return vpclambda.CatchJsii(func() { app.Synth(nil) })
 }

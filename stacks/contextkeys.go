@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/aws/constructs-go/constructs/v10"
 )
 
 // unknownContextKeys returns one problem for every context key that is not
@@ -14,8 +12,7 @@ import (
 // ignored without a word. CDK's own keys (feature flags, lookups such as
 // "availability-zones:...", "aws:cdk:...") and keys unlike any of the
 // app's pass untouched.
-func unknownContextKeys(node constructs.Node) []string {
-	all, _ := node.GetAllContext(nil).(map[string]interface{})
+func unknownContextKeys(all map[string]interface{}) []string {
 	var keys []string
 	for k := range all {
 		keys = append(keys, k)

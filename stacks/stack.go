@@ -173,14 +173,16 @@ var ContextKeys = map[string]string{
 
 // PropsFromContext reads the app's settings from the CDK context.
 func PropsFromContext(node constructs.Node) (id string, props *StackProps, err error) {
+	// All of the context in one read (each read is a round trip to the CDK).
+	all, _ := node.GetAllContext(nil).(map[string]interface{})
 	get := func(key string) (string, bool) {
-		v := node.TryGetContext(jsii.String(key))
+		v := all[key]
 		if v == nil {
 			return "", false
 		}
 		return strings.TrimSpace(fmt.Sprint(v)), true
 	}
-	problems := unknownContextKeys(node)
+	problems := unknownContextKeys(all)
 	num := func(key string) *float64 {
 		s, ok := get(key)
 		if !ok {

@@ -101,7 +101,7 @@ func (v *VpcLambda) buildAlarms(p *AlarmProps) {
 				Period:        awscdk.Duration_Minutes(jsii.Number(1)),
 			})
 		}
-		what := fmt.Sprintf("NAT gateway %d of %s", i+1, *v.Construct.Node().Path())
+		what := fmt.Sprintf("NAT gateway %d of %s", i+1, v.path)
 		a.ErrorPortAllocation = append(a.ErrorPortAllocation, a.Add(fmt.Sprintf("NatGateway%dErrorPortAllocation", i+1), &awscloudwatch.AlarmProps{
 			AlarmDescription: jsii.String(fmt.Sprintf("%s could not allocate source ports for new connections for %d minutes (ErrorPortAllocation): "+
 				"the function cannot open more connections to one destination; add Elastic IPs to the NAT gateway or more NAT gateways", what, ErrorPortAllocationMinutes)),
@@ -136,7 +136,7 @@ func (v *VpcLambda) buildAlarms(p *AlarmProps) {
 	for i, inst := range v.Network.NatInstances {
 		a.StatusCheckFailed = append(a.StatusCheckFailed, a.Add(fmt.Sprintf("NatInstance%dStatusCheckFailed", i+1), &awscloudwatch.AlarmProps{
 			AlarmDescription: jsii.String(fmt.Sprintf("NAT instance %d of %s failed its EC2 status checks for %d minutes: the functions routed through it have no internet; "+
-				"recover or replace the instance", i+1, *v.Construct.Node().Path(), StatusCheckMinutes)),
+				"recover or replace the instance", i+1, v.path, StatusCheckMinutes)),
 			Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 				Namespace:     jsii.String("AWS/EC2"),
 				MetricName:    jsii.String("StatusCheckFailed"),

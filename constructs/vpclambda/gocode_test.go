@@ -119,3 +119,100 @@ func TestLayoutSubnets(t *testing.T) {
 		t.Error("16 private /20 and a public /24 cannot fit in a /16")
 	}
 }
+
+// The build check reuses the last `go list` only while nothing it depends
+// on changed: every change below must be picked up, and the hash must then
+// be the one a fresh listing gives.
+func TestBuildCheckReusesListingOnlyWhenUnchanged(t *testing.T) {
+	t.Setenv(BuildCacheEnv, t.TempDir())
+	dir := t.TempDir()
+	writeModule(t, dir, `"hello"`)
+	arm := awslambda.Architecture_ARM_64()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	memoPath := listMemoPath(dir, goBin, "arm64")
+	write := func(name, content string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// check asserts whether the memo still holds, then lists afresh (the
+	// memo removed) and compares that hash with the one goBuildInputs gave.
+	check := func(step string, reusable bool) string {
+		t.Helper()
+		_, ok := readListMemo(memoPath)
+		if ok != reusable {
+			t.Fatalf("%s: memo reusable = %v, want %v", step, ok, reusable)
+		}
+		in, err := goBuildInputs(dir, arm)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if err := os.Remove(memoPath); err != nil {
+			t.Fatalf("%s: no memo written: %v", step, err)
+		}
+		fresh, err := goBuildInputs(dir, arm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fresh.hash != in.hash {
+			t.Fatalf("%s: hash %s with the memo, %s from go list", step, in.hash, fresh.hash)
+		}
+		return in.hash
+	}
+
+	h0 := check("first listing", false)
+	if h := check("nothing changed", true); h != h0 {
+		t.Fatal("unchanged inputs changed the hash")
+	}
+	write("notes/README.md", "changed")
+	write("main_test.go", "package main\n// changed\n")
+	if h := check("tests and docs changed", true); h != h0 {
+		t.Fatal("tests and docs must not change the hash")
+	}
+	write("greet/greet.go", "package greet\n\nfunc Hello() string { return \"hallo\" }\n")
+	h1 := check("an imported package's source changed (same size)", false)
+	if h1 == h0 {
+		t.Fatal("a changed source must change the hash")
+	}
+	write("extra.go", "package main\n\nfunc init() {}\n")
+	h2 := check("a file added to the main package", false)
+	if h2 == h1 {
+		t.Fatal("a new source file must change the hash")
+	}
+	// A package imported for the first time: found by the new listing,
+	// then watched like the others.
+	write("other/other.go", "package other\n\nconst Name = \"a\"\n")
+	if h := check("a package nobody imports", true); h != h2 {
+		t.Fatal("a package the handler does not import must not change the hash")
+	}
+	write("greet/greet.go", "package greet\n\nimport \"example.com/handler/other\"\n\nfunc Hello() string { return other.Name }\n")
+	check("a new import", false)
+	write("other/other.go", "package other\n\nconst Name = \"b\"\n")
+	h3 := check("the newly imported package changed", false)
+	write("other/other.go", "package other\n\nconst Name = \"a\"\n")
+	if h := check("and changed back", false); h == h3 {
+		t.Fatal("the newly imported package's content must count")
+	}
+	write("go.mod", "module example.com/handler\n\ngo 1.23\n")
+	check("go.mod changed", false)
+	write("go.sum", "")
+	check("go.sum appeared", false)
+
+	// Embedded files: new files may match a pattern, so no memo.
+	write("greet/data/a.txt", "a")
+	write("greet/greet.go", "package greet\n\nimport _ \"embed\"\n\n//go:embed data\nvar data string\n\nfunc Hello() string { return data }\n")
+	if _, err := goBuildInputs(dir, arm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(memoPath); !os.IsNotExist(err) {
+		t.Fatalf("a handler that embeds files must not be memoized: %v", err)
+	}
+}

@@ -86,7 +86,7 @@ func (v *VpcLambda) NewGuardrails(scope constructs.Construct, id string) *Guardr
 	}
 	stmts := g.Statements()
 	g.Policy = awsiam.NewManagedPolicy(scope, jsii.String(id), &awsiam.ManagedPolicyProps{
-		Description: jsii.String("Lambda functions only in the network of " + *v.Construct.Node().Path() + " (lambda:VpcIds, lambda:SubnetIds, lambda:SecurityGroupIds)"),
+		Description: jsii.String("Lambda functions only in the network of " + v.path + " (lambda:VpcIds, lambda:SubnetIds, lambda:SecurityGroupIds)"),
 		Statements:  &stmts,
 	})
 	addSuppressions(g.Policy.Node().DefaultChild().(awscdk.CfnResource), NagSuppression{

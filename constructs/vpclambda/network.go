@@ -24,7 +24,7 @@ type networkBuilder struct {
 }
 
 func (b *networkBuilder) tag(id string) *[]*awscdk.CfnTag {
-	return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*b.v.Node().Path() + "/" + id)}}
+	return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(b.v.path + "/" + id)}}
 }
 
 // path records resources the function's route to the internet needs; a

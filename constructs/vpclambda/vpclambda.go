@@ -181,7 +181,8 @@ type VpcLambda struct {
 	// LogEncryptionKey is VpcLambdaProps.LogEncryptionKey (nil for none).
 	LogEncryptionKey awskms.IKey
 
-	ipv6 bool // dual-stack subnets: functions allow IPv6
+	ipv6 bool   // dual-stack subnets: functions allow IPv6
+	path string // the construct's path, read once (each read is a round trip to the CDK)
 }
 
 // NewVpcLambda validates props and builds the construct. When props are
@@ -233,7 +234,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 		return nil, ps.err()
 	}
 
-	v := &VpcLambda{ipv6: props.Ipv6 != nil && *props.Ipv6}
+	v := &VpcLambda{ipv6: props.Ipv6 != nil && *props.Ipv6, path: path}
 	constructs.NewConstruct_Override(v, scope, jsii.String(id))
 	v.LogEncryptionKey = props.LogEncryptionKey
 	if np != nil {

@@ -127,6 +127,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("PrivateSubnetIds has %d subnets, want 2: %s", got, outputs["PrivateSubnetIds"])
 	}
 	step("inspect", func() error { return inspectAllPass(ctx, c, outputs, 2) })
+	checkGatewayEndpoints(t, describeNetwork(t, ctx, c, outputs))
 	deployed := networkIDs(t, ctx, c)
 	var obs *observability
 	step("flow log and alarms deployed", func() error {
@@ -164,6 +165,7 @@ func TestLifecycle(t *testing.T) {
 		return err
 	})
 	step("inspect with three AZs", func() error { return inspectAllPass(ctx, c, outputs, 3) })
+	checkGatewayEndpoints(t, describeNetwork(t, ctx, c, outputs))
 	grown := networkIDs(t, ctx, c)
 	sameNetwork(t, deployed, grown, "adding an AZ")
 	if len(grown) <= len(deployed) {
@@ -230,13 +232,32 @@ var networkTypes = map[string]bool{
 	"AWS::EC2::NatGateway": true, "AWS::EC2::EIP": true, "AWS::EC2::InternetGateway": true,
 	"AWS::EC2::VPCGatewayAttachment": true, "AWS::EC2::NetworkAcl": true, "AWS::EC2::SecurityGroup": true,
 	"AWS::EC2::SubnetRouteTableAssociation": true, "AWS::EC2::SubnetNetworkAclAssociation": true,
+	"AWS::EC2::VPCEndpoint": true, "AWS::EC2::Instance": true, "AWS::EC2::NetworkInterface": true,
+	"AWS::EC2::EIPAssociation": true, "AWS::EC2::VPCCidrBlock": true, "AWS::EC2::EgressOnlyInternetGateway": true,
 }
 
 type resource struct{ Type, PhysicalID string }
 
 // networkIDs maps the logical id of every network resource of the stack to
-// its type and physical id.
+// its type and physical id; the default topology's kinds must be there.
 func networkIDs(t *testing.T, ctx context.Context, c *clients) map[string]resource {
+	t.Helper()
+	out := stackNetwork(t, ctx, c)
+	for _, want := range []string{"AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::NatGateway", "AWS::EC2::NetworkAcl"} {
+		found := false
+		for _, r := range out {
+			found = found || r.Type == want
+		}
+		if !found {
+			t.Fatalf("the stack lists no %s: %v", want, out)
+		}
+	}
+	return out
+}
+
+// stackNetwork maps the logical id of every network resource of the stack
+// to its type and physical id.
+func stackNetwork(t *testing.T, ctx context.Context, c *clients) map[string]resource {
 	t.Helper()
 	out := map[string]resource{}
 	p := cloudformation.NewListStackResourcesPaginator(c.cfn, &cloudformation.ListStackResourcesInput{StackName: aws.String(stack)})
@@ -249,15 +270,6 @@ func networkIDs(t *testing.T, ctx context.Context, c *clients) map[string]resour
 			if networkTypes[aws.ToString(r.ResourceType)] {
 				out[aws.ToString(r.LogicalResourceId)] = resource{aws.ToString(r.ResourceType), aws.ToString(r.PhysicalResourceId)}
 			}
-		}
-	}
-	for _, want := range []string{"AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::NatGateway", "AWS::EC2::NetworkAcl"} {
-		found := false
-		for _, r := range out {
-			found = found || r.Type == want
-		}
-		if !found {
-			t.Fatalf("the stack lists no %s: %v", want, out)
 		}
 	}
 	return out
@@ -385,6 +397,68 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 			}
 			return len(o.SecurityGroups), nil
 		},
+		"AWS::EC2::EIP": func(id string) (int, error) { // its physical id is the address
+			o, err := c.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: filter("public-ip", id)})
+			if err != nil {
+				return 0, err
+			}
+			return len(o.Addresses), nil
+		},
+		"AWS::EC2::VPCEndpoint": func(id string) (int, error) {
+			o, err := c.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})
+			if err != nil {
+				return 0, err
+			}
+			n := 0
+			for _, e := range o.VpcEndpoints {
+				if aws.ToString(e.VpcEndpointId) == id && !strings.EqualFold(string(e.State), "deleted") { // AWS lists deleted endpoints for a while
+					n++
+				}
+			}
+			return n, nil
+		},
+		"AWS::EC2::Instance": func(id string) (int, error) {
+			o, err := c.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: filter("instance-id", id)})
+			if err != nil {
+				return 0, err
+			}
+			return liveInstances(o), nil
+		},
+		"AWS::EC2::NetworkInterface": func(id string) (int, error) {
+			o, err := c.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: filter("network-interface-id", id)})
+			if err != nil {
+				return 0, err
+			}
+			return len(o.NetworkInterfaces), nil
+		},
+		"AWS::EC2::EgressOnlyInternetGateway": func(id string) (int, error) {
+			o, err := c.ec2.DescribeEgressOnlyInternetGateways(ctx, &ec2.DescribeEgressOnlyInternetGatewaysInput{})
+			if err != nil {
+				return 0, err
+			}
+			n := 0
+			for _, g := range o.EgressOnlyInternetGateways {
+				if aws.ToString(g.EgressOnlyInternetGatewayId) == id {
+					n++
+				}
+			}
+			return n, nil
+		},
+		"AWS::EC2::VPCCidrBlock": func(id string) (int, error) { // an association id
+			o, err := c.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
+			if err != nil {
+				return 0, err
+			}
+			n := 0
+			for _, v := range o.Vpcs {
+				for _, a := range v.Ipv6CidrBlockAssociationSet {
+					if aws.ToString(a.AssociationId) == id && a.Ipv6CidrBlockState != nil && a.Ipv6CidrBlockState.State == ec2types.VpcCidrBlockStateCodeAssociated {
+						n++
+					}
+				}
+			}
+			return n, nil
+		},
 	}
 	var checks []check
 	for id, r := range created {
@@ -409,6 +483,26 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 				return 0, err
 			}
 			return len(o.SecurityGroups), nil
+		}},
+		check{"instance in the stack's VPC", func() (int, error) {
+			o, err := c.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: filter("vpc-id", vpc)})
+			if err != nil {
+				return 0, err
+			}
+			return liveInstances(o), nil
+		}},
+		check{"VPC endpoint in the stack's VPC", func() (int, error) {
+			o, err := c.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: filter("vpc-id", vpc)})
+			if err != nil {
+				return 0, err
+			}
+			n := 0
+			for _, e := range o.VpcEndpoints {
+				if !strings.EqualFold(string(e.State), "deleted") {
+					n++
+				}
+			}
+			return n, nil
 		}},
 		check{"network interface in the stack's VPC", func() (int, error) {
 			o, err := c.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: filter("vpc-id", vpc)})
@@ -469,6 +563,20 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 		return fmt.Errorf("left after cdk destroy:\n  %s", strings.Join(left, "\n  "))
 	}
 	return nil
+}
+
+// liveInstances counts the instances that are not terminated (AWS lists
+// terminated instances for a while).
+func liveInstances(o *ec2.DescribeInstancesOutput) int {
+	n := 0
+	for _, r := range o.Reservations {
+		for _, i := range r.Instances {
+			if i.State == nil || i.State.Name != ec2types.InstanceStateNameTerminated {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // check counts what is left of one thing the stack created.

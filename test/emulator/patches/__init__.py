@@ -17,15 +17,31 @@ PATCHES = [
     "cfn_failed_delete",          # a failed stack delete makes the stack vanish, its resources left behind
     "cfn_changeset_outputs",      # stacks created through a change set have no Outputs
     "cfn_changeset_not_found",    # Describe/DeleteChangeSet on a missing change set: wrong error / HTTP 500
+    "cfn_changeset_deleted_stack",  # a deleted stack's change sets are found by the next deploy of its name
     "cfn_previous_parameter",     # UsePreviousValue on a defaulted parameter: KeyError (HTTP 500)
     "cfn_update_unsupported",     # a modified resource without an update handler is dropped
     "cfn_custom_resource",        # Lambda-backed custom resources hang forever
+    "cfn_depends_on",             # a resource created early through a Ref ignores its own DependsOn
+    "cfn_fn_cidr",                # Fn::Cidr not evaluated
     "ec2_getatt",                 # Fn::GetAtt InternetGateway.InternetGatewayId / EIP.PublicIp unsupported
     "ec2_cfn_delete",             # no CloudFormation delete for routes, route tables, NAT, EIP, IGW, attachment
+    "ec2_nat_private_ip",         # a NAT gateway's private IP is a random 10.x address outside its subnet
+    "ec2_nat_secondary_addresses",  # NatGateway SecondaryAllocationIds ignored; no in-place update
+    "ec2_network_interface",      # NetworkInterface: GroupSet and SourceDestCheck ignored; never deleted
+    "ec2_eip_association",        # AWS::EC2::EIPAssociation silently skipped
+    "ec2_instance",               # Instance: NetworkInterfaces, MetadataOptions ignored (launched in the default VPC)
+    "ec2_instance_architecture",  # an arm64 image launches on an x86_64 instance type
+    "ec2_vpc_cidr_block",         # AWS::EC2::VPCCidrBlock silently skipped (no IPv6 block on the VPC)
+    "ec2_subnet_ipv6",            # Subnet Ipv6CidrBlock, AssignIpv6AddressOnCreation ignored
+    "ec2_egress_only_internet_gateway",  # AWS::EC2::EgressOnlyInternetGateway silently skipped
+    "ec2_route_destinations",     # Route DestinationIpv6CidrBlock / DestinationPrefixListId ignored
+    "ec2_vpc_endpoint",           # VPCEndpoint never deleted; DescribePrefixLists without Cidrs
     "ec2_vpc_delete",             # DeleteVpc skips dependency checks and leaves the default network ACL behind
     "ec2_route_table_association",  # CFN route table associations invisible in DescribeRouteTables
     "ec2_network_acl",            # NetworkAcl, NetworkAclEntry, SubnetNetworkAclAssociation silently skipped
     "ec2_security_group_egress",  # SecurityGroupEgress of AWS::EC2::SecurityGroup ignored
+    "ec2_security_group_ingress",  # inline ingress: KeyError without ports (all traffic); CidrIpv6 ignored
+    "ec2_security_group_rule_resources",  # SecurityGroupEgress skipped; SecurityGroupIngress ignores CidrIpv6
     "iam_role",                   # ManagedPolicyArns ignored; inline policies stored as Python objects
     "iam_managed_policy",         # no CloudFormation delete for AWS::IAM::ManagedPolicy
     "ec2_flow_log_delete",        # no CloudFormation delete for AWS::EC2::FlowLog

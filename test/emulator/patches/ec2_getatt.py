@@ -2,13 +2,15 @@
 
 AWS: AWS::EC2::InternetGateway has the attribute InternetGatewayId,
 RouteTable RouteTableId, NatGateway NatGatewayId, Subnet SubnetId,
-AvailabilityZone, VpcId and CidrBlock, and EIP PublicIp and
-AllocationId (CDK's L1 constructs use them: AttrInternetGatewayId,
-AttrRouteTableId, AttrNatGatewayId, AttrPublicIp).
+AvailabilityZone, VpcId, CidrBlock and Ipv6CidrBlocks, EIP PublicIp and
+AllocationId, and VPC Ipv6CidrBlocks (the IPv6 blocks associated with it,
+e.g. by an AWS::EC2::VPCCidrBlock the reader DependsOn) (CDK's L1
+constructs use them: AttrInternetGatewayId, AttrRouteTableId,
+AttrNatGatewayId, AttrPublicIp, AttrIpv6CidrBlocks).
 
 moto 5.2.1: InternetGateway, RouteTable and NatGateway have no attributes
-(AttributeError, HTTP 500), Subnet none that works, and EIP only
-AllocationId.
+(AttributeError, HTTP 500), Subnet none that works, EIP only
+AllocationId, and VPC no Ipv6CidrBlocks (a template error).
 
 Patch: add them.
 """
@@ -19,6 +21,7 @@ from moto.ec2.models.internet_gateways import InternetGateway
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ec2.models.route_tables import RouteTable
 from moto.ec2.models.subnets import Subnet
+from moto.ec2.models.vpcs import VPC
 
 
 def _id_attribute(cls, name):
@@ -44,6 +47,8 @@ def apply() -> None:
         "AvailabilityZone": lambda s: s.availability_zone,
         "VpcId": lambda s: s.vpc_id,
         "CidrBlock": lambda s: s.cidr_block,
+        "Ipv6CidrBlocks": lambda s: [a["ipv6CidrBlock"] for a in s.ipv6_cidr_block_associations.values()
+                                     if a.get("ipv6CidrBlockState", {}).get("State") == "associated"],
     }
 
     def subnet_has(cls, attr):
@@ -69,3 +74,13 @@ def apply() -> None:
 
     ElasticAddress.has_cfn_attr = classmethod(eip_has)
     ElasticAddress.get_cfn_attribute = eip_get
+
+    vpc_get_original = VPC.get_cfn_attribute
+
+    def vpc_get(self, attr):
+        if attr == "Ipv6CidrBlocks":
+            return [a["cidr_block"] for a in self.get_cidr_block_association_set(ipv6=True)
+                    if a.get("cidr_block_state", {}).get("state") == "associated"]
+        return vpc_get_original(self, attr)
+
+    VPC.get_cfn_attribute = vpc_get

@@ -1,0 +1,7 @@
+// The empty TypeScript CDK app: one empty stack (the twin of
+// internal/bench/emptyapp).
+import { App, Stack } from 'aws-cdk-lib';
+
+const app = new App();
+new Stack(app, 'Empty');
+app.synth();
