@@ -47,7 +47,7 @@ func TestTwinCommand(t *testing.T) {
 		code int
 		want []string
 	}{
-		{"app", []string{f.File}, 0, []string{"PASS", "answered 198.51.100.10; expected NAT gateway", "MATCHED: 1 function(s), 2 subnet(s), 0 failed", "twin built in"}},
+		{"app", []string{f.File}, 0, []string{"PASS", "answered 198.51.100.10; expected NAT device", "MATCHED: 1 function(s), 2 subnet(s), 0 failed", "twin built in"}},
 		{"broken route", []string{brokenFile}, 1, []string{"FAIL", "no internet access", "check the subnet's route to the NAT gateway", "NOT MATCHED: 1 function(s), 2 subnet(s), 2 failed"}},
 		{"unreadable", []string{filepath.Join(t.TempDir(), "missing.json")}, 2, []string{"twin: cannot read template"}},
 	} {

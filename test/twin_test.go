@@ -26,8 +26,12 @@ import (
 // broken case) the two must give every function subnet the same verdict
 // for the same question: TCP 443 to the twin's test internet host.
 
-// twinDest is the question both answer.
-var twinDest = netcheck.Destination{Prefix: netip.PrefixFrom(netip.MustParseAddr(twin.InternetHost), 32), Protocol: 6, Port: twin.InternetPort}
+// twinDest is the question both answer, and twinDest6 the IPv6 one (asked
+// of the templates whose VPC has an IPv6 block).
+var (
+	twinDest  = netcheck.Destination{Prefix: netip.PrefixFrom(netip.MustParseAddr(twin.InternetHost), 32), Protocol: 6, Port: twin.InternetPort}
+	twinDest6 = netcheck.Destination{Prefix: netip.PrefixFrom(netip.MustParseAddr(twin.InternetHost6), 128), Protocol: 6, Port: twin.InternetPort}
+)
 
 // notPacketChecks are function-wide checks no packet can show: the role,
 // the function's state, the VPC's tenancy, Lambda refusing a function whose
@@ -38,7 +42,7 @@ var notPacketChecks = map[string]string{
 	netcheck.CheckRoleDeny:      "an IAM deny statement, not a packet",
 	netcheck.CheckVpcTenancy:    "Lambda refuses the VPC's tenancy before any interface exists",
 	netcheck.CheckFunctionState: "the function's state in a deployed account",
-	netcheck.CheckFunctionIpv6:  "Lambda's validation of the VPC configuration (IPv6 paths are not modelled by the twin)",
+	netcheck.CheckFunctionIpv6:  "for the IPv4 question, Lambda's validation of the VPC configuration (for the IPv6 one it decides whether the function has an IPv6 address, which the twin shows)",
 }
 
 // twinUsable says why this machine cannot run the twin ("" when it can).
@@ -120,7 +124,8 @@ func TestTwinAgreesWithNetcheck(t *testing.T) {
 }
 
 // crossCheck builds the twin of one template, invokes every function in
-// every subnet and compares each subnet's verdict with netcheck's; it
+// every subnet and compares each subnet's verdict with netcheck's, for the
+// IPv4 question and, when the VPC has an IPv6 block, the IPv6 one; it
 // reports whether any subnet was blocked.
 func crossCheck(t *testing.T, c twinCase) bool {
 	data, err := json.Marshal(c.tpl)
@@ -135,10 +140,6 @@ func crossCheck(t *testing.T, c twinCase) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	report, err := netcheck.Analyze(facts, twinDest, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	config, err := twin.TemplateConfigs(data, c.fx.File, buildHandler)
 	if err != nil {
 		t.Fatal(err)
@@ -148,21 +149,42 @@ func crossCheck(t *testing.T, c twinCase) bool {
 		t.Fatalf("building the twin: %v", err)
 	}
 	defer tw.Close()
+	blocked := compareRun(t, tw, facts, false)
+	for _, v := range facts.Vpcs {
+		if len(v.Ipv6Cidrs) > 0 {
+			compareRun(t, tw, facts, true)
+			break
+		}
+	}
+	return blocked
+}
+
+// compareRun runs the twin once and compares each subnet's verdict with
+// netcheck's for the same question.
+func compareRun(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, ipv6 bool) bool {
+	dest, question := twinDest, "IPv4"
+	if ipv6 {
+		dest, question = twinDest6, "IPv6"
+	}
+	report, err := netcheck.Analyze(facts, dest, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	results := tw.Run(ctx)
+	results := tw.Run(ctx, ipv6)
 	got := map[string]twin.SubnetResult{}
 	for _, r := range results {
 		got[r.Function+"/"+r.Subnet] = r
 	}
-	want := netcheckVerdicts(report)
+	want := netcheckVerdicts(report, ipv6)
 	var keys []string
 	for k := range want {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	if len(results) != len(want) {
-		t.Errorf("the twin ran %d function subnets, netcheck analyzed %d", len(results), len(want))
+		t.Errorf("%s: the twin ran %d function subnets, netcheck analyzed %d", question, len(results), len(want))
 	}
 	blocked := false
 	for _, k := range keys {
@@ -175,21 +197,26 @@ func crossCheck(t *testing.T, c twinCase) bool {
 		if r.Matched != want[k] {
 			var b bytes.Buffer
 			report.WriteText(&b)
-			t.Errorf("%s: the twin says matched=%v (answered %s, expected %s via %s; notes %v), netcheck says reachable=%v:\n%s",
-				k, r.Matched, r.Answer, r.Expected, r.Nat, tw.Notes(), want[k], b.String())
+			t.Errorf("%s question, %s: the twin says matched=%v (answered %s, expected %s via %s; notes %v), netcheck says reachable=%v:\n%s",
+				question, k, r.Matched, r.Answer, r.Expected, r.Nat, tw.Notes(), want[k], b.String())
 		}
 	}
 	return blocked
 }
 
 // netcheckVerdicts are netcheck's per-subnet verdicts: the subnet's path
-// and the function-wide checks a packet can show (the security group).
-func netcheckVerdicts(r *netcheck.Report) map[string]bool {
+// and the function-wide checks a packet can show (the security group; for
+// the IPv6 question, whether the function has IPv6 at all).
+func netcheckVerdicts(r *netcheck.Report, ipv6 bool) map[string]bool {
 	out := map[string]bool{}
 	for _, fr := range r.Functions {
 		fnOK := true
 		for _, ch := range fr.Checks {
-			if _, skip := notPacketChecks[ch.Name]; !skip && ch.Status == netcheck.Fail {
+			_, skip := notPacketChecks[ch.Name]
+			if ipv6 && ch.Name == netcheck.CheckFunctionIpv6 {
+				skip = false
+			}
+			if !skip && ch.Status == netcheck.Fail {
 				fnOK = false
 			}
 		}

@@ -45,6 +45,7 @@ func (c CLI) Run(args []string) int {
 	arch := fs.String("arch", "arm64", "with --stack: the function's architecture (arm64 or x86_64)")
 	timeout := fs.Duration("timeout", 10*time.Second, "with --stack: the function's timeout")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
+	ipv6 := fs.Bool("ipv6", false, "ask the IPv6 question: the test internet host by its IPv6 address, through an egress-only (or internet) gateway; the function must answer with its own IPv6 address")
 	verbose := fs.Bool("v", false, "show the functions' own output")
 	stack := ""
 	if c.FromStack != nil {
@@ -81,7 +82,7 @@ func (c CLI) Run(args []string) int {
 	if *verbose {
 		opts.FunctionLog = c.Stderr
 	}
-	return c.runTwin(facts, opts, *asJSON)
+	return c.runTwin(facts, opts, *asJSON, *ipv6)
 }
 
 // load reads the facts and the functions' configurations.
@@ -113,7 +114,7 @@ func (c CLI) load(stack, path string, build func(string) (string, error), arch s
 }
 
 // runTwin builds, runs and tears down the twin, also on SIGINT or SIGTERM.
-func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON bool) int {
+func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -144,7 +145,7 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON bool) int {
 	buildTime := time.Since(start)
 	defer tw.Close()
 	rc := make(chan []SubnetResult, 1)
-	go func() { rc <- tw.Run(ctx) }()
+	go func() { rc <- tw.Run(ctx, ipv6) }()
 	var results []SubnetResult
 	select {
 	case results = <-rc:
@@ -166,7 +167,7 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON bool) int {
 			Notes   []string       `json:"notes,omitempty"`
 		}{facts.Source, results, tw.Notes()})
 	} else {
-		c.writeText(facts, tw, results)
+		c.writeText(facts, tw, results, ipv6)
 		fmt.Fprintf(c.Stdout, "(twin built in %.1fs, invoked in %.1fs, torn down in %.1fs)\n", buildTime.Seconds(), runTime.Seconds(), closeTime.Seconds())
 	}
 	for _, r := range results {
@@ -185,8 +186,12 @@ func interrupted(w io.Writer, s os.Signal) int {
 	return 130
 }
 
-func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult) {
-	fmt.Fprintf(c.Stdout, "Twin of %s (test internet host %s:%d)\n", facts.Source, InternetHost, InternetPort)
+func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult, ipv6 bool) {
+	host := InternetHost
+	if ipv6 {
+		host = "[" + InternetHost6 + "]"
+	}
+	fmt.Fprintf(c.Stdout, "Twin of %s (test internet host %s:%d)\n", facts.Source, host, InternetPort)
 	failed := 0
 	fns := map[string]bool{}
 	for _, r := range results {
@@ -197,10 +202,17 @@ func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult) 
 			failed++
 		}
 		want := "no NAT device: the subnet does not route the internet to one"
-		if r.Nat != "" {
-			want = fmt.Sprintf("NAT gateway %s, Elastic IP %s", r.Nat, r.Expected)
+		switch {
+		case ipv6 && r.Nat == "":
+			want = "no gateway: the subnet does not route the IPv6 internet to one"
+		case ipv6 && r.Expected == "":
+			want = fmt.Sprintf("gateway %s, but the function has no IPv6 address in this subnet", r.Nat)
+		case ipv6:
+			want = fmt.Sprintf("the function's own IPv6 address through gateway %s", r.Nat)
+		case r.Nat != "":
+			want = fmt.Sprintf("NAT device %s, Elastic IP %s", r.Nat, r.Expected)
 			if r.Expected == "" {
-				want = fmt.Sprintf("NAT gateway %s, which has no Elastic IP in the twin", r.Nat)
+				want = fmt.Sprintf("NAT device %s, which has no Elastic IP in the twin", r.Nat)
 			}
 		}
 		fmt.Fprintf(c.Stdout, "  %s %s in %s (%s): answered %s; expected %s [%d invocation(s), %dms]\n",

@@ -5,11 +5,13 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 )
 
 // resolver is the VPC's DNS resolver (the Amazon DNS server at the VPC's
-// base address + 2), in the router's namespace: it answers A queries for
-// the test internet's names with the test internet host, and NXDOMAIN for
+// base address + 2), in the router's namespace: it answers A (or, for the
+// IPv6 question, AAAA) queries for the test internet's names with the test
+// internet host, and NXDOMAIN for
 // any other name (the twin has no other internet). Network ACLs do not
 // filter it, as in AWS: its address is the router's own, so its packets are
 // never forwarded across a subnet boundary.
@@ -17,6 +19,10 @@ type resolver struct {
 	conn  net.PacketConn
 	names map[string]bool
 	host  netip.Addr
+	host6 netip.Addr
+	// ipv6 is the question the twin asks: the test internet's names
+	// resolve to its IPv6 address only (else to its IPv4 address only).
+	ipv6 atomic.Bool
 }
 
 func (t *Twin) startResolver(vpc netip.Prefix, names []string) (netip.Addr, error) {
@@ -28,7 +34,8 @@ func (t *Twin) startResolver(vpc netip.Prefix, names []string) (netip.Addr, erro
 	if err != nil {
 		return a, err
 	}
-	r := &resolver{conn: c, names: map[string]bool{}, host: netip.MustParseAddr(InternetHost)}
+	r := &resolver{conn: c, names: map[string]bool{}, host: netip.MustParseAddr(InternetHost), host6: netip.MustParseAddr(InternetHost6)}
+	t.resolver = r
 	for _, n := range names {
 		r.names[strings.ToLower(strings.TrimSuffix(n, "."))] = true
 	}
@@ -81,10 +88,16 @@ func (r *resolver) answer(q []byte) []byte {
 	binary.BigEndian.PutUint16(resp[2:], flags)
 	binary.BigEndian.PutUint16(resp[4:], 1)
 	resp = append(resp, question...)
-	if known && qtype == 1 {
+	switch six := r.ipv6.Load(); {
+	case known && qtype == 1 && !six:
 		binary.BigEndian.PutUint16(resp[6:], 1)
 		ip := r.host.As4()
 		resp = append(resp, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4)
+		resp = append(resp, ip[:]...)
+	case known && qtype == 28 && six:
+		binary.BigEndian.PutUint16(resp[6:], 1)
+		ip := r.host6.As16()
+		resp = append(resp, 0xc0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16)
 		resp = append(resp, ip[:]...)
 	}
 	return resp

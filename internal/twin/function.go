@@ -52,6 +52,15 @@ func (t *Twin) addFunctionENI(fn *netcheck.Function, subnetID string, cfg Functi
 	if err != nil {
 		return err
 	}
+	if fn.Ipv6AllowedForDualStack && t.allDualStack(fn) {
+		a6, err := t.hostAddr(sn.Ipv6Cidr)
+		if err != nil {
+			return err
+		}
+		if err := t.setIPv6(n, a6); err != nil {
+			return err
+		}
+	}
 	vpc := t.facts.Vpcs[sn.VpcID]
 	e := &functionENI{node: n, fn: fn, cfg: cfg, exited: make(chan struct{}), dns: vpc.Cidr.Masked().Addr().Next().Next()}
 	if err := n.ns.nft(securityGroupRules(t.facts, fn.SecurityGroups, e.dns)); err != nil {
@@ -76,6 +85,19 @@ func (t *Twin) addFunctionENI(fn *netcheck.Function, subnetID string, cfg Functi
 	}
 	t.enis = append(t.enis, e)
 	return nil
+}
+
+// allDualStack reports whether every subnet of the function has an IPv6
+// block: Lambda accepts Ipv6AllowedForDualStack only then, so otherwise the
+// function gets no IPv6 address in any subnet.
+func (t *Twin) allDualStack(fn *netcheck.Function) bool {
+	for _, id := range fn.SubnetIDs {
+		if sn := t.facts.Subnets[id]; sn == nil || !sn.Ipv6Cidr.IsValid() {
+			t.notef("function %s: Ipv6AllowedForDualStack, but subnet %s is not dual-stack: Lambda refuses that configuration, so the twin gives the function no IPv6 address", fn.ID, id)
+			return false
+		}
+	}
+	return true
 }
 
 func functionName(fn *netcheck.Function) string {

@@ -36,10 +36,7 @@ func (t *Twin) addInternetGateway(igw *netcheck.InternetGateway, vpc *netcheck.V
 	if err := veth(t.internet.ns, g.inetIf, n, "i"); err != nil {
 		return err
 	}
-	steps := []struct {
-		ns   ns
-		args []string
-	}{
+	steps := []step{
 		{t.router, []string{"addr", "add", routerAddr + "/32", "dev", g.routerIf}},
 		{t.router, []string{"route", "add", g.vpcAddr + "/32", "dev", g.routerIf}},
 		{n, []string{"addr", "add", g.vpcAddr + "/32", "dev", "v"}},
@@ -50,8 +47,18 @@ func (t *Twin) addInternetGateway(igw *netcheck.InternetGateway, vpc *netcheck.V
 		{n, []string{"route", "add", "default", "via", InternetHost, "dev", "i"}},
 		{t.internet.ns, []string{"route", "add", g.inetAddr + "/32", "dev", g.inetIf, "scope", "link"}},
 	}
-	for _, s := range steps {
-		if err := s.ns.ip(s.args...); err != nil {
+	if len(vpc.Ipv6Cidrs) > 0 {
+		// IPv6 addresses are public: the gateway routes them both ways.
+		steps = append(steps, step{t.router, []string{"-6", "addr", "add", routerAddr6 + "/64", "dev", g.routerIf, "nodad"}}, step{n, []string{"-6", "addr", "add", peerAddr6 + "/64", "dev", "v", "nodad"}})
+		for _, b := range prefixes(vpc.Ipv6Cidrs) {
+			steps = append(steps, step{n, []string{"-6", "route", "add", b, "via", routerAddr6, "dev", "v"}})
+		}
+	}
+	if err := runSteps(steps); err != nil {
+		return err
+	}
+	if len(vpc.Ipv6Cidrs) > 0 {
+		if err := t.linkIPv6(n, g.inetIf, t.nextLink(), prefixes(vpc.Ipv6Cidrs)); err != nil {
 			return err
 		}
 	}

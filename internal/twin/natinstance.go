@@ -103,13 +103,13 @@ func (ni *natInstance) rules(t *Twin, vpc *netcheck.Vpc) error {
     type filter hook prerouting priority 0; policy drop;
     iif lo accept
     ct state established,related accept
-%s
+%s%s
   }
   chain out {
     type filter hook postrouting priority 0; policy drop;
     oif lo accept
     ct state established,related accept
-%s
+%s%s
   }
 }
 table ip nat {
@@ -118,7 +118,7 @@ table ip nat {
     oifname "v" ip saddr %s masquerade
   }
 }
-`, strings.Join(in, "\n"), strings.Join(out, "\n"), vpc.Cidr.Masked()))
+`, ndp, strings.Join(in, "\n"), ndp, strings.Join(out, "\n"), vpc.Cidr.Masked()))
 }
 
 // groupMembers are the twin's addresses whose interface is in a security

@@ -6,8 +6,14 @@ import (
 )
 
 // routerAddr is the VPC router's address on every link to an interface's
-// namespace (link-local, like the VPC router's implicit next hop).
-const routerAddr = "169.254.0.1"
+// namespace (link-local, like the VPC router's implicit next hop), and
+// routerAddr6 its IPv6 link-local address there; peerAddr6 is the other
+// end's on a link between the router or the test internet and a gateway.
+const (
+	routerAddr  = "169.254.0.1"
+	routerAddr6 = "fe80::1"
+	peerAddr6   = "fe80::2"
+)
 
 // node is a network interface in a subnet (a function's, a NAT device's):
 // its own namespace, joined to the VPC router by a veth pair whose router
@@ -16,6 +22,7 @@ type node struct {
 	ns       ns
 	routerIf string
 	addr     netip.Addr
+	addr6    netip.Addr // its IPv6 address in a dual-stack subnet, invalid when none
 	subnet   string
 	// srcDstCheck is EC2's source/destination check, enforced by the
 	// router on the interface's link (a function's or NAT gateway's
@@ -50,9 +57,28 @@ func (t *Twin) newNode(label, subnet string, addr netip.Addr, forward bool) (*no
 	if err := t.router.ip("route", "add", addr.String()+"/32", "dev", rif); err != nil {
 		return nil, err
 	}
+	if err := t.router.ip("-6", "addr", "add", routerAddr6+"/64", "dev", rif, "nodad"); err != nil {
+		return nil, err
+	}
 	nd := &node{ns: n, routerIf: rif, addr: addr, subnet: subnet}
 	t.nodes = append(t.nodes, nd)
 	return nd, nil
+}
+
+// setIPv6 gives the interface an IPv6 address (routed by the router's
+// link-local address).
+func (t *Twin) setIPv6(nd *node, addr6 netip.Addr) error {
+	steps := [][]string{
+		{"-6", "addr", "add", addr6.String() + "/128", "dev", "v", "nodad"},
+		{"-6", "route", "add", "default", "via", routerAddr6, "dev", "v"},
+	}
+	for _, s := range steps {
+		if err := nd.ns.ip(s...); err != nil {
+			return err
+		}
+	}
+	nd.addr6 = addr6
+	return t.router.ip("-6", "route", "add", addr6.String()+"/128", "dev", nd.routerIf)
 }
 
 // hostAddr allocates the next free address of a subnet: AWS reserves the

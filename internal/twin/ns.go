@@ -111,7 +111,9 @@ func (n ns) base(forward bool) error {
 	}
 	return n.sysctl("net.ipv4.ip_forward="+fwd, "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
 		"net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.default.send_redirects=0",
-		"net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1")
+		"net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0",
+		"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
+		"net.ipv6.conf.all.forwarding="+fwd, "net.ipv6.conf.default.forwarding="+fwd)
 }
 
 // veth joins two namespaces with a veth pair, each end created directly in
@@ -141,4 +143,19 @@ func CheckPrivileges() error {
 		return fmt.Errorf("cannot create a network namespace (%v): the twin needs CAP_SYS_ADMIN and CAP_NET_ADMIN", err)
 	}
 	return run("ip", "netns", "del", probe)
+}
+
+// step is one ip(8) command in a namespace.
+type step struct {
+	ns   ns
+	args []string
+}
+
+func runSteps(steps []step) error {
+	for _, s := range steps {
+		if err := s.ns.ip(s.args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

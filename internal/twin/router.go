@@ -45,17 +45,26 @@ func (t *Twin) naclOf(sn *netcheck.Subnet) *netcheck.NetworkAcl {
 func (t *Twin) routeTarget(r netcheck.Route, vpc *netcheck.Vpc) (string, string) {
 	switch r.Kind {
 	case netcheck.TargetNatGateway:
-		if ng := t.natGateways[r.Target]; ng != nil && ng.usable() {
+		if ng := t.natGateways[r.Target]; ng != nil && ng.usable() && r.Destination.Addr().Is4() {
 			return fmt.Sprintf("via %s dev %s onlink", ng.addr, ng.routerIf), ""
 		}
 		return "blackhole", ""
 	case netcheck.TargetInternetGateway:
-		if g := t.igws[r.Target]; g != nil && attached(t.facts.InternetGateways[r.Target].AttachedVpcs, vpc.ID) {
-			return fmt.Sprintf("via %s dev %s onlink", g.vpcAddr, g.routerIf), ""
+		g := t.igws[r.Target]
+		switch {
+		case g == nil || !attached(t.facts.InternetGateways[r.Target].AttachedVpcs, vpc.ID):
+			return "blackhole", ""
+		case r.Destination.Addr().Is6():
+			return fmt.Sprintf("via %s dev %s", peerAddr6, g.routerIf), ""
+		}
+		return fmt.Sprintf("via %s dev %s onlink", g.vpcAddr, g.routerIf), ""
+	case netcheck.TargetEgressOnlyInternetGateway:
+		if g := t.eigws[r.Target]; g != nil && r.Destination.Addr().Is6() {
+			return fmt.Sprintf("via %s dev %s", peerAddr6, g.routerIf), ""
 		}
 		return "blackhole", ""
 	case netcheck.TargetNetworkInterface, netcheck.TargetInstance:
-		if ni := t.natInstances[r.Target]; ni != nil {
+		if ni := t.natInstances[r.Target]; ni != nil && r.Destination.Addr().Is4() {
 			return fmt.Sprintf("via %s dev %s onlink", ni.addr, ni.routerIf), ""
 		}
 		return "blackhole", ""
@@ -74,71 +83,109 @@ func attached(vpcs []string, id string) bool {
 	return false
 }
 
-// buildRouter writes every route table as a kernel table, the rules that
-// choose it per link, and the network ACLs.
+// routeBatch collects a family's ip(8) commands for the router.
+type routeBatch struct {
+	v4, v6 []string
+}
+
+func (b *routeBatch) add(six bool, format string, a ...interface{}) {
+	if six {
+		b.v6 = append(b.v6, fmt.Sprintf(format, a...))
+	} else {
+		b.v4 = append(b.v4, fmt.Sprintf(format, a...))
+	}
+}
+
+// localRoutes is the local route in a kernel table: each interface's
+// address, and nothing else of the VPC's blocks.
+func (t *Twin) localRoutes(b *routeBatch, vpc *netcheck.Vpc, n int) {
+	for _, nd := range t.nodes {
+		b.add(false, "route add %s/32 dev %s table %d", nd.addr, nd.routerIf, n)
+		if nd.addr6.IsValid() {
+			b.add(true, "route add %s/128 dev %s table %d", nd.addr6, nd.routerIf, n)
+		}
+	}
+	if n == edgeTable {
+		return
+	}
+	b.add(false, "route add unreachable %s table %d", vpc.Cidr.Masked(), n)
+	for _, p := range vpc.Ipv6Cidrs {
+		b.add(true, "route add unreachable %s table %d", p.Masked(), n)
+	}
+}
+
+// edgeTable routes traffic in from a gateway: the local route only.
+const edgeTable = 99
+
+// routeTable writes one route table as kernel table n.
+func (t *Twin) routeTable(b *routeBatch, vpc *netcheck.Vpc, n int, rt *netcheck.RouteTable) {
+	t.localRoutes(b, vpc, n)
+	if rt == nil {
+		return
+	}
+	for _, r := range rt.Routes {
+		if !r.Destination.IsValid() || r.PrefixList != "" {
+			if r.PrefixList != "" || r.Kind == netcheck.TargetVpcEndpoint {
+				t.notef("route table %s: route to %s through %s: gateway endpoints are not modelled by the twin", rt.ID, r.PrefixList, r.Target)
+			}
+			continue
+		}
+		if t.withinLocal(vpc, r.Destination) {
+			continue // within the local route, which a route cannot narrow here
+		}
+		six := r.Destination.Addr().Is6()
+		via, note := t.routeTarget(r, vpc)
+		if note != "" {
+			t.notef("route table %s: %s", rt.ID, note)
+		}
+		if via == "blackhole" {
+			b.add(six, "route add blackhole %s table %d", r.Destination.Masked(), n)
+		} else {
+			b.add(six, "route add %s %s table %d", r.Destination.Masked(), via, n)
+		}
+	}
+}
+
+func (t *Twin) withinLocal(vpc *netcheck.Vpc, p netip.Prefix) bool {
+	for _, b := range append([]netip.Prefix{vpc.Cidr}, vpc.Ipv6Cidrs...) {
+		if b.Contains(p.Addr()) && p.Bits() >= b.Bits() {
+			return true
+		}
+	}
+	return false
+}
+
+// buildRouter writes every route table as a kernel table (both families),
+// the rules that choose it per link, and the network ACLs.
 func (t *Twin) buildRouter(vpc *netcheck.Vpc) error {
-	tables := map[string]int{}
-	tableFor := func(rt *netcheck.RouteTable) int {
-		id := ""
-		if rt != nil {
-			id = rt.ID
-		}
-		if n, ok := tables[id]; ok {
-			return n
-		}
-		n := 100 + len(tables)
-		tables[id] = n
-		return n
-	}
-	var batch []string
-	addTable := func(n int, rt *netcheck.RouteTable) {
-		for _, nd := range t.nodes {
-			batch = append(batch, fmt.Sprintf("route add %s/32 dev %s table %d", nd.addr, nd.routerIf, n))
-		}
-		batch = append(batch, fmt.Sprintf("route add unreachable %s table %d", vpc.Cidr.Masked(), n))
-		if rt == nil {
-			return
-		}
-		for _, r := range rt.Routes {
-			if !r.Destination.IsValid() || !r.Destination.Addr().Is4() || r.PrefixList != "" {
-				if r.PrefixList != "" || r.Kind == netcheck.TargetVpcEndpoint {
-					t.notef("route table %s: route to %s through %s: gateway endpoints are not modelled by the twin", rt.ID, r.PrefixList, r.Target)
-				}
-				continue
-			}
-			if vpc.Cidr.Contains(r.Destination.Addr()) && r.Destination.Bits() >= vpc.Cidr.Bits() {
-				continue // within the local route, which AWS does not let a route narrow here
-			}
-			via, note := t.routeTarget(r, vpc)
-			if note != "" {
-				t.notef("route table %s: %s", rt.ID, note)
-			}
-			if via == "blackhole" {
-				batch = append(batch, fmt.Sprintf("route add blackhole %s table %d", r.Destination.Masked(), n))
-			} else {
-				batch = append(batch, fmt.Sprintf("route add %s %s table %d", r.Destination.Masked(), via, n))
-			}
-		}
-	}
-	done := map[int]bool{}
+	tables := map[*netcheck.RouteTable]int{}
+	var b routeBatch
 	for _, nd := range t.nodes {
-		n := tableFor(t.routeTableOf(t.facts.Subnets[nd.subnet]))
-		if !done[n] {
-			done[n] = true
-			addTable(n, t.routeTableOf(t.facts.Subnets[nd.subnet]))
+		rt := t.routeTableOf(t.facts.Subnets[nd.subnet])
+		n, ok := tables[rt]
+		if !ok {
+			n = 100 + len(tables)
+			tables[rt] = n
+			t.routeTable(&b, vpc, n, rt)
 		}
-		batch = append(batch, fmt.Sprintf("rule add iif %s table %d pref 100", nd.routerIf, n))
+		b.add(false, "rule add iif %s table %d pref 100", nd.routerIf, n)
+		b.add(true, "rule add iif %s table %d pref 100", nd.routerIf, n)
 	}
-	// Traffic in from an internet gateway follows the local route only.
-	edge := 99
-	for _, nd := range t.nodes {
-		batch = append(batch, fmt.Sprintf("route add %s/32 dev %s table %d", nd.addr, nd.routerIf, edge))
-	}
+	t.localRoutes(&b, vpc, edgeTable)
 	for _, g := range t.igws {
-		batch = append(batch, fmt.Sprintf("rule add iif %s table %d pref 100", g.routerIf, edge))
+		b.add(false, "rule add iif %s table %d pref 100", g.routerIf, edgeTable)
+		b.add(true, "rule add iif %s table %d pref 100", g.routerIf, edgeTable)
 	}
-	if err := runIn([]byte(strings.Join(batch, "\n")+"\n"), "ip", "-n", t.router.name, "-batch", "-"); err != nil {
+	for _, g := range t.eigws {
+		b.add(true, "rule add iif %s table %d pref 100", g.routerIf, edgeTable)
+	}
+	if err := runIn([]byte(strings.Join(b.v4, "\n")+"\n"), "ip", "-n", t.router.name, "-batch", "-"); err != nil {
 		return err
+	}
+	if len(b.v6) > 0 {
+		if err := runIn([]byte(strings.Join(b.v6, "\n")+"\n"), "ip", "-6", "-n", t.router.name, "-batch", "-"); err != nil {
+			return err
+		}
 	}
 	return t.router.nft(t.naclRuleset())
 }
@@ -174,6 +221,10 @@ func (t *Twin) naclRuleset() string {
 		n := chains[nd.subnet]
 		fmt.Fprintf(&b, "    iifname %q ip daddr != %s jump nacl_out_%d\n", nd.routerIf, cidr, n)
 		fmt.Fprintf(&b, "    oifname %q ip saddr != %s jump nacl_in_%d\n", nd.routerIf, cidr, n)
+		if c6 := t.facts.Subnets[nd.subnet].Ipv6Cidr; nd.addr6.IsValid() && c6.IsValid() {
+			fmt.Fprintf(&b, "    iifname %q ip6 daddr != %s jump nacl_out_%d\n", nd.routerIf, c6.Masked(), n)
+			fmt.Fprintf(&b, "    oifname %q ip6 saddr != %s jump nacl_in_%d\n", nd.routerIf, c6.Masked(), n)
+		}
 	}
 	b.WriteString("  }\n}\n")
 	return b.String()
@@ -209,6 +260,27 @@ func (t *Twin) expectedNat(sn *netcheck.Subnet) (string, netip.Addr) {
 		return "", netip.Addr{}
 	}
 	return route.Target, netip.Addr{}
+}
+
+// expectedGateway6 is the gateway a subnet's route table sends the test
+// internet's IPv6 host to, "" when none.
+func (t *Twin) expectedGateway6(sn *netcheck.Subnet) string {
+	rt := t.routeTableOf(sn)
+	if rt == nil {
+		return ""
+	}
+	host := netip.MustParseAddr(InternetHost6)
+	best := -1
+	var route netcheck.Route
+	for _, r := range rt.Routes {
+		if r.Destination.IsValid() && r.Destination.Contains(host) && r.Destination.Bits() > best {
+			best, route = r.Destination.Bits(), r
+		}
+	}
+	if best < 0 || (route.Kind != netcheck.TargetEgressOnlyInternetGateway && route.Kind != netcheck.TargetInternetGateway) {
+		return ""
+	}
+	return route.Target
 }
 
 // natNode is the interface of a NAT device by the id a route names.

@@ -53,6 +53,9 @@ type Twin struct {
 	// natInstances by interface id and by instance id.
 	natInstances map[string]*natInstance
 	igws         map[string]*internetGateway
+	eigws        map[string]*egressOnlyGateway
+	links        int // links to the test internet so far
+	resolver     *resolver
 	enis         []*functionENI
 	publicIPs    map[netip.Addr]netip.Addr // private address -> Elastic IP
 	eips         map[string]netip.Addr     // allocation -> Elastic IP
@@ -108,7 +111,7 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 	suffix := make([]byte, 3)
 	rand.Read(suffix)
 	t = &Twin{facts: facts, id: NamePrefix + hex.EncodeToString(suffix), natGateways: map[string]*natGateway{}, natInstances: map[string]*natInstance{},
-		igws: map[string]*internetGateway{}, publicIPs: map[netip.Addr]netip.Addr{}, eips: map[string]netip.Addr{},
+		igws: map[string]*internetGateway{}, eigws: map[string]*egressOnlyGateway{}, publicIPs: map[netip.Addr]netip.Addr{}, eips: map[string]netip.Addr{},
 		nextAddr: map[netip.Prefix]netip.Addr{}, functionLog: opts.FunctionLog}
 	if t.functionLog == nil {
 		t.functionLog = io.Discard
@@ -204,6 +207,18 @@ func (t *Twin) addGateways(vpc *netcheck.Vpc) error {
 		}
 	}
 	ids = ids[:0]
+	for id := range t.facts.EgressOnlyInternetGateways {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if g := t.facts.EgressOnlyInternetGateways[id]; attached(g.AttachedVpcs, vpc.ID) {
+			if err := t.addEgressOnlyGateway(g, vpc); err != nil {
+				return err
+			}
+		}
+	}
+	ids = ids[:0]
 	for id := range t.facts.NatGateways {
 		ids = append(ids, id)
 	}
@@ -242,8 +257,28 @@ func (t *Twin) newNS(label string, forward bool) (ns, error) {
 	return n, n.base(forward)
 }
 
+// nextLink numbers the links to the test internet, from 1.
+func (t *Twin) nextLink() int {
+	t.links++
+	return t.links
+}
+
+func prefixes(ps []netip.Prefix) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Masked().String())
+	}
+	return out
+}
+
 func (t *Twin) notef(format string, a ...interface{}) {
-	t.notes = append(t.notes, fmt.Sprintf(format, a...))
+	n := fmt.Sprintf(format, a...)
+	for _, m := range t.notes {
+		if m == n {
+			return
+		}
+	}
+	t.notes = append(t.notes, n)
 }
 
 // Notes are what the twin could not model in these facts.
@@ -253,8 +288,12 @@ func (t *Twin) Notes() []string { return t.notes }
 func (t *Twin) ElasticIPs() map[string]netip.Addr { return t.eips }
 
 // Run invokes every function once per subnet (once per class of reply
-// ports, see Probe), the subnets in parallel.
-func (t *Twin) Run(ctx context.Context) []SubnetResult {
+// ports, see Probe), the subnets in parallel. With ipv6 the question is the
+// IPv6 one: the test internet's names resolve to its IPv6 address, and the
+// function must answer with its own IPv6 address (no translation: through
+// an egress-only or internet gateway). Runs of one twin must not overlap.
+func (t *Twin) Run(ctx context.Context, ipv6 bool) []SubnetResult {
+	t.resolver.ipv6.Store(ipv6)
 	out := make([]SubnetResult, len(t.enis))
 	var wg sync.WaitGroup
 	for i, e := range t.enis {
@@ -263,6 +302,10 @@ func (t *Twin) Run(ctx context.Context) []SubnetResult {
 		acls := []*netcheck.NetworkAcl{t.naclOf(sn)}
 		if nd := t.natNode(nat); nd != nil {
 			acls = append(acls, t.naclOf(t.facts.Subnets[nd.subnet]))
+		}
+		if ipv6 {
+			nat, eip = t.expectedGateway6(sn), e.addr6
+			acls = acls[:1]
 		}
 		r := SubnetResult{Function: e.fn.ID, Subnet: e.subnet, Address: e.addr.String(), Nat: nat, fn: e.fn, eni: e}
 		if eip.IsValid() {
