@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"sort"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -59,6 +60,7 @@ type Twin struct {
 	enis         []*functionENI
 	publicIPs    map[netip.Addr]netip.Addr // private address -> Elastic IP
 	eips         map[string]netip.Addr     // allocation -> Elastic IP
+	standIns     int                       // Elastic IPs given from TEST-NET-2 so far
 	nextAddr     map[netip.Prefix]netip.Addr
 	procs        []*exec.Cmd
 	closers      []io.Closer
@@ -231,20 +233,46 @@ func (t *Twin) addGateways(vpc *netcheck.Vpc) error {
 	return t.addNatInstances(vpc)
 }
 
-// elasticIP is the address of an allocation: from a template the twin
-// cannot know it, so each allocation gets one of TEST-NET-2 (198.51.100.0/24,
-// RFC 5737), in the order the twin meets them.
+// elasticIP is the address of an allocation. A deployed network's facts
+// name it ("eipalloc-... (ADDRESS)"): the twin uses that address when it is
+// a public one. A template cannot know it, and an emulator's may be a
+// loopback or private address no internet would route: those allocations
+// get one of TEST-NET-2 (198.51.100.0/24, RFC 5737) in the order the twin
+// meets them.
 func (t *Twin) elasticIP(alloc string) netip.Addr {
 	if a, ok := t.eips[alloc]; ok {
 		return a
 	}
-	if a, err := netip.ParseAddr(alloc); err == nil {
+	if a, ok := publicAddr(alloc); ok {
 		t.eips[alloc] = a
 		return a
 	}
-	a := netip.AddrFrom4([4]byte{198, 51, 100, byte(10 + len(t.eips))})
+	a := netip.AddrFrom4([4]byte{198, 51, 100, byte(10 + t.standIns)})
+	t.standIns++
 	t.eips[alloc] = a
 	return a
+}
+
+// The blocks the twin uses itself: its gateways' links to the test internet
+// (TEST-NET-1) and the test internet (TEST-NET-3).
+var (
+	twinLinks    = netip.MustParsePrefix("192.0.2.0/24")
+	twinInternet = netip.MustParsePrefix("203.0.113.0/24")
+)
+
+// publicAddr finds an allocation's address ("ADDRESS" or "id (ADDRESS)")
+// when it can be a public address in the twin: not loopback, private or
+// link-local (an emulator's), nor one of the blocks the twin uses itself.
+func publicAddr(alloc string) (netip.Addr, bool) {
+	if i := strings.LastIndex(alloc, "("); i >= 0 && strings.HasSuffix(alloc, ")") {
+		alloc = alloc[i+1 : len(alloc)-1]
+	}
+	a, err := netip.ParseAddr(strings.TrimSpace(alloc))
+	if err != nil || !a.Is4() || a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast() || a.IsMulticast() ||
+		twinLinks.Contains(a) || twinInternet.Contains(a) {
+		return netip.Addr{}, false
+	}
+	return a, true
 }
 
 // newNS creates one of the twin's namespaces.
