@@ -51,7 +51,7 @@ vet:
 	go tool staticcheck -tags lifecycle ./internal/localaws ./test/lifecycle
 	@echo "go vet, staticcheck: ok"
 
-# What the VPC twin needs (README, "The VPC twin"): ip (iproute2), nft
+# What the VPC twin needs (README, "Run the function for real, locally"): ip (iproute2), nft
 # (nftables) and, on a host that is not arm64, qemu-aarch64-static to run
 # the arm64 bootstrap; from Debian when missing. Without root they cannot be
 # installed, and the twin's tests say they skipped and why (in CI, which

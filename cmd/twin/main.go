@@ -8,7 +8,7 @@
 //	twin [flags] --stack STACK
 //
 // Exit status: 0 every subnet matched, 1 any did not, 2 the input cannot be
-// read or the twin cannot be built. See the README, "The VPC twin".
+// read or the twin cannot be built. See the README, "Run the function for real, locally".
 package main
 
 import (
