@@ -250,6 +250,9 @@ func (t *Twin) elasticIP(alloc string) netip.Addr {
 	a := netip.AddrFrom4([4]byte{198, 51, 100, byte(10 + t.standIns)})
 	t.standIns++
 	t.eips[alloc] = a
+	if strings.HasSuffix(alloc, ")") {
+		t.notef("Elastic IP %s is not a public address (an emulator's?): the twin uses %s for it", alloc, a)
+	}
 	return a
 }
 
