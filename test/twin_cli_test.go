@@ -78,6 +78,37 @@ func TestTwinCommand(t *testing.T) {
 	assertNothingLeft(t, f.Outdir)
 }
 
+// Without root the command says plainly what it needs (exit 2).
+func TestTwinCommandWithoutPrivileges(t *testing.T) {
+	needTwin(t)
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("setpriv (util-linux) is missing: cannot drop privileges")
+	}
+	bin := buildTwinCommand(t)
+	dir, err := os.MkdirTemp("", "twin-unprivileged-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	data, err := os.ReadFile(get(t, "app").File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "app.template.json")
+	for _, err := range []error{os.Chmod(dir, 0o755), os.WriteFile(file, data, 0o644), os.Chmod(filepath.Dir(bin), 0o755)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin, file)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "the twin needs root (network namespaces, veth pairs, nftables)") {
+		t.Errorf("as nobody: %v\n%s", err, out)
+	}
+	assertNothingLeft(t, dir)
+}
+
 // Interrupted while the functions run, the command still removes every
 // namespace (with them every veth), every process and file it made.
 func TestTwinCommandTearsDownOnSignal(t *testing.T) {
