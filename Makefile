@@ -10,7 +10,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 GO_FILES = $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './cdk.out/*')
 
-.PHONY: synth test deps go-deps tools-check fmt-check vet snapshot netcheck diagram graphviz bench deploy-local destroy-local clean
+.PHONY: synth test deps go-deps tools-check twin-deps fmt-check vet snapshot netcheck diagram graphviz twin bench deploy-local destroy-local clean
 
 # The pinned CDK CLI (package.json + package-lock.json), installed again
 # only when the lock file changes.
@@ -51,13 +51,27 @@ vet:
 	go tool staticcheck -tags lifecycle ./internal/localaws ./test/lifecycle
 	@echo "go vet, staticcheck: ok"
 
+# What the VPC twin needs (README, "Run the function for real, locally"): ip (iproute2), nft
+# (nftables) and, on a host that is not arm64, qemu-aarch64-static to run
+# the arm64 bootstrap; from Debian when missing. Without root they cannot be
+# installed, and the twin's tests say they skipped and why (in CI, which
+# runs as root, they must run).
+twin-deps:
+	@missing=""; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	command -v nft >/dev/null || missing="$$missing nftables"; \
+	{ [ "$$(uname -m)" = aarch64 ] || command -v qemu-aarch64-static >/dev/null; } || missing="$$missing qemu-user-static"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then echo "twin: not root, so not installing$$missing: the twin's tests will skip"; exit 0; fi; \
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+
 # The user's synth path (CLI, offline, cfn-lint, netcheck), then the Go
 # tests and the embedding example (its own Go module, requiring this one
 # through a replace); go vet ran just above, so go test does not repeat it
 # (-vet=off).
 # Last, the tests that start the local AWS emulator (build tag lifecycle):
 # the emulator launcher, and the full deploy/update/destroy lifecycle.
-test: deps tools-check fmt-check vet
+test: deps tools-check twin-deps fmt-check vet
 	scripts/check-synth.sh
 	go test -count=1 -vet=off -timeout 20m ./...
 	go -C test/embed test -count=1 -vet=off ./...
@@ -83,6 +97,11 @@ diagram: synth graphviz
 # Graphviz (dot) from Debian when it is missing.
 graphviz:
 	@command -v dot >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends graphviz; }
+
+# Run the function for real in a packet-level twin of the synthesized
+# template's VPC (root: network namespaces).
+twin: synth twin-deps
+	go run ./cmd/twin cdk.out/VpcLambdaInternet.template.json
 
 # Deploy to a local AWS emulator (moto 5.2.1 with the patches in
 # test/emulator): start it, bootstrap, cdk deploy, print the outputs and the

@@ -116,7 +116,23 @@ func naclRule(t *testing.T, f *fixture, acl string, rule int, egress bool) strin
 	return ""
 }
 
-func TestNetcheckFindsEachBrokenWayOut(t *testing.T) {
+// brokenWayOut is a variant's template broken one way, and what netcheck
+// must say about it for a destination.
+type brokenWayOut struct {
+	name    string
+	fx      *fixture
+	dest    netcheck.Destination
+	break_  func(m tpl)
+	check   string
+	res     string
+	subnets int // blocked subnets
+	reason  string
+	warning bool // the check is a warning, not a failure
+}
+
+// brokenWaysOut break each way out besides the NAT gateway one way at a
+// time: netcheck must find each, and the twin must agree (twin_test.go).
+func brokenWaysOut(t *testing.T) []brokenWayOut {
 	inst, v6, perAz := get(t, "natInstances"), get(t, "ipv6"), get(t, "natPerAz")
 	eni := one(t, inst, "AWS::EC2::NetworkInterface", "")
 	natSg := one(t, inst, "AWS::EC2::SecurityGroup", "NatInstance")
@@ -137,17 +153,7 @@ func TestNetcheckFindsEachBrokenWayOut(t *testing.T) {
 	s3Endpoint := one(t, perAz, "AWS::EC2::VPCEndpoint", "S3")
 	missingRT := ref(perAz.props(s3Endpoint)["RouteTableIds"].([]interface{})[1])
 
-	cases := []struct {
-		name    string
-		fx      *fixture
-		dest    netcheck.Destination
-		break_  func(m tpl)
-		check   string
-		res     string
-		subnets int // blocked subnets
-		reason  string
-		warning bool // the check is a warning, not a failure
-	}{
+	return []brokenWayOut{
 		{"NAT instance: source/destination check left on", inst, netcheck.DefaultDestination,
 			func(m tpl) { m.props(eni)["SourceDestCheck"] = true },
 			netcheck.CheckSourceDestCheck, eni, 2, "source/destination check is on for network interface " + eni, false},
@@ -227,6 +233,10 @@ func TestNetcheckFindsEachBrokenWayOut(t *testing.T) {
 			},
 			netcheck.CheckNaclOut, "DenyOneBlock", 2, "tcp/443 to 52.94.0.0/16 is denied by outbound rule 99", false},
 	}
+}
+
+func TestNetcheckFindsEachBrokenWayOut(t *testing.T) {
+	cases := brokenWaysOut(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := tpl(clone(t, c.fx))

@@ -183,17 +183,21 @@ func ids(t *testing.T, f *fixture) appIDs {
 	return a
 }
 
-func TestNetcheckFindsEachBrokenPath(t *testing.T) {
-	f := get(t, "app")
-	a := ids(t, f)
-	cases := []struct {
-		name    string
-		break_  func(m tpl)
-		check   string
-		res     string
-		subnets int // how many of the two subnets must be blocked
-		reason  string
-	}{
+// brokenPath is the app's template broken one way, and what netcheck must
+// say about it.
+type brokenPath struct {
+	name    string
+	break_  func(m tpl)
+	check   string
+	res     string
+	subnets int // how many of the two subnets must be blocked
+	reason  string
+}
+
+// brokenPaths break the app's internet path one way at a time: netcheck
+// must find each, and the twin must agree with it (twin_test.go).
+func brokenPaths(a appIDs) []brokenPath {
+	return []brokenPath{
 		{"private default route removed", func(m tpl) { delete(m.res(), a.privateRoute) },
 			netcheck.CheckRoute, a.privateRT, 2, "has no route for the internet"},
 		{"private route to the internet gateway instead of the NAT", func(m tpl) {
@@ -268,6 +272,12 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 		}, netcheck.CheckSecurityGroup, a.sg, 0,
 			"no egress rule of the function's security group(s) allows tcp/443 to the internet outside 128.0.0.0/1; the rest of the destination is allowed by rule tcp/443 to 128.0.0.0/1"},
 	}
+}
+
+func TestNetcheckFindsEachBrokenPath(t *testing.T) {
+	f := get(t, "app")
+	a := ids(t, f)
+	cases := brokenPaths(a)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := tpl(clone(t, f))

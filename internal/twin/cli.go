@@ -1,0 +1,234 @@
+package twin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/vpclambda/vpclambda/netcheck"
+)
+
+// CLI is what the twin command needs besides its arguments.
+type CLI struct {
+	Stdout, Stderr io.Writer
+	// FromStack reads a deployed stack's facts (--stack NAME); nil
+	// disables the flag.
+	FromStack func(stack string) (*netcheck.Facts, error)
+	// Build builds the function's handler for an architecture, when the
+	// cloud assembly has no bootstrap (and always for --stack).
+	Build func(entry, arch string) (string, error)
+}
+
+// Run runs the twin command and returns its exit status: 0 every subnet
+// answered with its NAT device's Elastic IP, 1 any did not, 2 the input
+// cannot be read or the twin cannot be built.
+func (c CLI) Run(args []string) int {
+	fs := flag.NewFlagSet("twin", flag.ContinueOnError)
+	fs.SetOutput(c.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(c.Stderr, "usage: twin [flags] TEMPLATE.json\n       twin [flags] --stack NAME\n\n"+
+			"Builds a packet-level twin of the VPC in Linux network namespaces (root), runs each function's real\n"+
+			"bootstrap in every one of its subnets and checks that it answers with the Elastic IP of the NAT\n"+
+			"gateway the subnet routes to. Exit status: 0 all matched, 1 any did not, 2 bad input or no twin.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	function := fs.String("function", "", "run only this function (logical id or FunctionName)")
+	entry := fs.String("entry", "functions/checkip", "the handler's Go package, built when the cloud assembly has no bootstrap")
+	arch := fs.String("arch", "arm64", "with --stack: the function's architecture (arm64 or x86_64)")
+	timeout := fs.Duration("timeout", 10*time.Second, "with --stack: the function's timeout")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	ipv6 := fs.Bool("ipv6", false, "ask the IPv6 question: the test internet host by its IPv6 address, through an egress-only (or internet) gateway; the function must answer with its own IPv6 address")
+	verbose := fs.Bool("v", false, "show the functions' own output")
+	stack := ""
+	if c.FromStack != nil {
+		fs.StringVar(&stack, "stack", "", "build the twin of this deployed CloudFormation stack instead of a template")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fail := func(format string, a ...interface{}) int {
+		fmt.Fprintf(c.Stderr, "twin: "+format+"\n", a...)
+		return 2
+	}
+	if (stack == "" && fs.NArg() != 1) || (stack != "" && fs.NArg() != 0) {
+		fs.Usage()
+		return 2
+	}
+	build := func(a string) (string, error) {
+		if c.Build == nil {
+			return "", fmt.Errorf("no bootstrap and no way to build one")
+		}
+		return c.Build(*entry, a)
+	}
+	facts, config, err := c.load(stack, fs.Arg(0), build, *arch, *timeout)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if err := CheckPrivileges(); err != nil {
+		return fail("%v", err)
+	}
+	opts := Options{Function: *function, Config: config}
+	if *verbose {
+		opts.FunctionLog = c.Stderr
+	}
+	return c.runTwin(facts, opts, *asJSON, *ipv6)
+}
+
+// load reads the facts and the functions' configurations.
+func (c CLI) load(stack, path string, build func(string) (string, error), arch string, timeout time.Duration) (*netcheck.Facts, func(*netcheck.Function) (FunctionConfig, error), error) {
+	if stack != "" {
+		facts, err := c.FromStack(stack)
+		if err != nil {
+			return nil, nil, err
+		}
+		return facts, func(*netcheck.Function) (FunctionConfig, error) {
+			b, err := build(arch)
+			return FunctionConfig{Bootstrap: b, Arch: arch, Timeout: timeout, Env: map[string]string{}}, err
+		}, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read template: %v", err)
+	}
+	t, err := netcheck.ParseTemplate(data, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	facts, err := netcheck.FromTemplate(t, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	config, err := TemplateConfigs(data, path, build)
+	return facts, config, err
+}
+
+// runTwin builds, runs and tears down the twin, also on SIGINT or SIGTERM.
+func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool) int {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type built struct {
+		t   *Twin
+		err error
+	}
+	var tw *Twin
+	start := time.Now()
+	bc := make(chan built, 1)
+	go func() { t, err := Build(facts, opts); bc <- built{t, err} }()
+	select {
+	case b := <-bc:
+		if b.err != nil {
+			fmt.Fprintf(c.Stderr, "twin: cannot build the twin: %v\n", b.err)
+			return 2
+		}
+		tw = b.t
+	case s := <-sigs:
+		b := <-bc // Build tears down what it made only on error: close it here
+		if b.t != nil {
+			b.t.Close()
+		}
+		return interrupted(c.Stderr, s)
+	}
+	buildTime := time.Since(start)
+	defer tw.Close()
+	rc := make(chan []SubnetResult, 1)
+	go func() { rc <- tw.Run(ctx, ipv6) }()
+	var results []SubnetResult
+	select {
+	case results = <-rc:
+	case s := <-sigs:
+		cancel()
+		tw.Close()
+		return interrupted(c.Stderr, s)
+	}
+	runTime := time.Since(start) - buildTime
+	t0 := time.Now()
+	tw.Close()
+	closeTime := time.Since(t0)
+	if asJSON {
+		enc := json.NewEncoder(c.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(struct {
+			Source  string         `json:"source"`
+			Results []SubnetResult `json:"results"`
+			Notes   []string       `json:"notes,omitempty"`
+		}{facts.Source, results, tw.Notes()})
+	} else {
+		c.writeText(facts, tw, results, ipv6)
+		fmt.Fprintf(c.Stdout, "(twin built in %.1fs, invoked in %.1fs, torn down in %.1fs)\n", buildTime.Seconds(), runTime.Seconds(), closeTime.Seconds())
+	}
+	for _, r := range results {
+		if !r.Matched {
+			return 1
+		}
+	}
+	return 0
+}
+
+func interrupted(w io.Writer, s os.Signal) int {
+	fmt.Fprintf(w, "twin: %v: torn down\n", s)
+	if s == syscall.SIGTERM {
+		return 143
+	}
+	return 130
+}
+
+func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult, ipv6 bool) {
+	host := InternetHost
+	if ipv6 {
+		host = "[" + InternetHost6 + "]"
+	}
+	fmt.Fprintf(c.Stdout, "Twin of %s (test internet host %s:%d)\n", facts.Source, host, InternetPort)
+	failed := 0
+	fns := map[string]bool{}
+	for _, r := range results {
+		fns[r.Function] = true
+		verdict := "PASS"
+		if !r.Matched {
+			verdict = "FAIL"
+			failed++
+		}
+		want := "no NAT device: the subnet does not route the internet to one"
+		switch {
+		case ipv6 && r.Nat == "":
+			want = "no gateway: the subnet does not route the IPv6 internet to one"
+		case ipv6 && r.Expected == "":
+			want = fmt.Sprintf("gateway %s, but the function has no IPv6 address in this subnet", r.Nat)
+		case ipv6:
+			want = fmt.Sprintf("the function's own IPv6 address through gateway %s", r.Nat)
+		case r.Nat != "":
+			want = fmt.Sprintf("NAT device %s, Elastic IP %s", r.Nat, r.Expected)
+			if r.Expected == "" {
+				want = fmt.Sprintf("NAT device %s, which has no Elastic IP in the twin", r.Nat)
+			}
+		}
+		fmt.Fprintf(c.Stdout, "  %s %s in %s (%s): answered %s; expected %s [%d invocation(s), %dms]\n",
+			verdict, r.Function, r.Subnet, r.Address, r.Answer, want, len(r.Probes), time.Duration(r.Elapsed).Milliseconds())
+		if r.Failure != nil && len(r.Probes) > 1 {
+			fmt.Fprintf(c.Stdout, "       (with reply ports %d-%d)\n", r.Failure.Ports[0], r.Failure.Ports[1])
+		}
+	}
+	notes := append([]string{}, tw.Notes()...)
+	sort.Strings(notes)
+	for _, n := range notes {
+		fmt.Fprintf(c.Stdout, "  note: %s\n", n)
+	}
+	word := "MATCHED"
+	if failed > 0 {
+		word = "NOT MATCHED"
+	}
+	fmt.Fprintf(c.Stdout, "%s: %d function(s), %d subnet(s), %d failed\n", word, len(fns), len(results), failed)
+}

@@ -1,0 +1,213 @@
+package twin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vpclambda/vpclambda/netcheck"
+)
+
+// FunctionConfig is what the twin needs to run a function: its built
+// bootstrap, the architecture it was built for, its environment and its
+// timeout.
+type FunctionConfig struct {
+	Bootstrap string
+	Arch      string // "arm64" or "x86_64"
+	Env       map[string]string
+	Timeout   time.Duration
+}
+
+// functionENI is a function's network interface in one of its subnets, with
+// the function's bootstrap running behind a Runtime API in its namespace.
+type functionENI struct {
+	*node
+	fn     *netcheck.Function
+	cfg    FunctionConfig
+	api    *runtimeAPI
+	cmd    *exec.Cmd
+	exited chan struct{}
+	dns    netip.Addr
+}
+
+func (t *Twin) addFunctionENI(fn *netcheck.Function, subnetID string, cfg FunctionConfig) error {
+	sn := t.facts.Subnets[subnetID]
+	if sn == nil || !sn.Cidr.IsValid() {
+		return fmt.Errorf("function %s: subnet %s is not in the facts", fn.ID, subnetID)
+	}
+	addr, err := t.hostAddr(sn.Cidr)
+	if err != nil {
+		return err
+	}
+	n, err := t.newNode("fn", subnetID, addr, false)
+	if err != nil {
+		return err
+	}
+	if fn.Ipv6AllowedForDualStack && t.allDualStack(fn) {
+		a6, err := t.hostAddr(sn.Ipv6Cidr)
+		if err != nil {
+			return err
+		}
+		if err := t.setIPv6(n, a6); err != nil {
+			return err
+		}
+	}
+	vpc := t.facts.Vpcs[sn.VpcID]
+	e := &functionENI{node: n, fn: fn, cfg: cfg, exited: make(chan struct{}), dns: vpc.Cidr.Masked().Addr().Next().Next()}
+	if err := n.ns.nft(securityGroupRules(t.facts, fn.SecurityGroups, e.dns)); err != nil {
+		return err
+	}
+	// ip netns exec mounts /etc/netns/NAME/resolv.conf over
+	// /etc/resolv.conf for the processes it starts: the VPC resolver.
+	etc := filepath.Join("/etc/netns", n.ns.name)
+	t.etcDirs = append(t.etcDirs, etc)
+	if err := os.MkdirAll(etc, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(etc, "resolv.conf"), []byte("nameserver "+e.dns.String()+"\noptions timeout:2 attempts:2\n"), 0o644); err != nil {
+		return err
+	}
+	arn := "arn:aws:lambda:us-east-1:123456789012:function:" + functionName(fn)
+	if e.api, err = t.startRuntimeAPI(n.ns, arn); err != nil {
+		return err
+	}
+	if err := t.startBootstrap(e); err != nil {
+		return err
+	}
+	t.enis = append(t.enis, e)
+	return nil
+}
+
+// allDualStack reports whether every subnet of the function has an IPv6
+// block: Lambda accepts Ipv6AllowedForDualStack only then, so otherwise the
+// function gets no IPv6 address in any subnet.
+func (t *Twin) allDualStack(fn *netcheck.Function) bool {
+	for _, id := range fn.SubnetIDs {
+		if sn := t.facts.Subnets[id]; sn == nil || !sn.Ipv6Cidr.IsValid() {
+			t.notef("function %s: Ipv6AllowedForDualStack, but subnet %s is not dual-stack: Lambda refuses that configuration, so the twin gives the function no IPv6 address", fn.ID, id)
+			return false
+		}
+	}
+	return true
+}
+
+func functionName(fn *netcheck.Function) string {
+	if fn.Name != "" {
+		return fn.Name
+	}
+	return fn.ID
+}
+
+// startBootstrap runs the function's bootstrap in its namespace (under
+// qemu-user-static when the host cannot run its architecture), with the
+// environment Lambda gives a custom runtime and the function's own.
+func (t *Twin) startBootstrap(e *functionENI) error {
+	argv := []string{"netns", "exec", e.ns.name}
+	if emu := emulator(e.cfg.Arch); emu != "" {
+		path, err := exec.LookPath(emu)
+		if err != nil {
+			return fmt.Errorf("the function is built for %s: running it on %s needs %s (Debian: apt-get install qemu-user-static)", e.cfg.Arch, runtime.GOARCH, emu)
+		}
+		argv = append(argv, path)
+	}
+	argv = append(argv, e.cfg.Bootstrap)
+	cmd := exec.Command("ip", argv...)
+	cmd.Dir = filepath.Dir(e.cfg.Bootstrap)
+	env := map[string]string{
+		"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "en_US.UTF-8", "TZ": ":UTC",
+		"AWS_LAMBDA_RUNTIME_API": runtimeAPIAddr, "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+		"AWS_LAMBDA_FUNCTION_NAME": functionName(e.fn), "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128", "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023",
+		"LAMBDA_TASK_ROOT": cmd.Dir, "_HANDLER": "bootstrap",
+	}
+	for k, v := range e.cfg.Env {
+		env[k] = v
+	}
+	// The test CA, which only this twin's internet uses (Go reads it).
+	env["SSL_CERT_FILE"] = t.internet.caFile
+	var keys []string
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		cmd.Env = append(cmd.Env, k+"="+env[k])
+	}
+	cmd.Stdout, cmd.Stderr = t.functionLog, t.functionLog
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	e.cmd = cmd
+	t.procs = append(t.procs, cmd)
+	go func() { cmd.Wait(); close(e.exited) }()
+	return nil
+}
+
+// emulator is the qemu-user-static binary the host needs for arch, "" when
+// it runs it natively.
+func emulator(arch string) string {
+	switch {
+	case (arch == "arm64" || arch == "") && runtime.GOARCH != "arm64":
+		return "qemu-aarch64-static"
+	case arch == "x86_64" && runtime.GOARCH != "amd64":
+		return "qemu-x86_64-static"
+	}
+	return ""
+}
+
+// Probe is one invocation: the reply port the function's connection used
+// and what the function answered.
+type Probe struct {
+	Ports    [2]int `json:"replyPorts"`
+	PublicIP string `json:"publicIp,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+// invoke runs one invocation per class of reply ports (replyPortClasses):
+// before each the function's namespace is limited to a few ports of the
+// class, so its connection, and the NAT device's translation of it (which
+// keeps the port), use a port of that class.
+func (e *functionENI) invoke(ctx context.Context, classes [][2]int, slot int) []Probe {
+	var out []Probe
+	for i, c := range classes {
+		// Four ports of the class (the resolver's lookups take some too),
+		// apart from other interfaces' so that two flows through one NAT
+		// device never contend for a port.
+		lo := c[0] + 4*slot
+		if lo+3 > c[1] {
+			lo = c[0]
+		}
+		hi := min(lo+3, c[1])
+		p := Probe{Ports: c}
+		if err := e.ns.sysctl(fmt.Sprintf("net.ipv4.ip_local_port_range=%d %d", lo, hi)); err != nil {
+			p.Error = err.Error()
+			out = append(out, p)
+			continue
+		}
+		res := e.api.invoke(ctx, fmt.Sprintf("%s-%s-%d", e.fn.ID, e.subnet, i), []byte("{}"), e.cfg.Timeout, e.exited)
+		if res.errMsg != "" {
+			p.Error = strings.TrimSpace(res.errMsg)
+		} else {
+			var r struct {
+				PublicIP string `json:"publicIp"`
+			}
+			if err := json.Unmarshal(res.body, &r); err != nil || r.PublicIP == "" {
+				p.Error = fmt.Sprintf("unexpected answer %q", res.body)
+			} else {
+				p.PublicIP = r.PublicIP
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}

@@ -1,0 +1,174 @@
+package test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vpclambda/vpclambda/internal/twin"
+)
+
+// buildTwinCommand builds cmd/twin once for the tests that run it.
+func buildTwinCommand(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "twin")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/twin")
+	cmd.Dir = ".."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/twin: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// The command's exit statuses and output: the app's template matches, a
+// broken one does not, an unreadable one is bad input.
+func TestTwinCommand(t *testing.T) {
+	needTwin(t)
+	bin := buildTwinCommand(t)
+	f := get(t, "app")
+	broken := tpl(clone(t, f))
+	delete(broken.res(), ids(t, f).privateRoute)
+	data, _ := json.Marshal(broken)
+	// Next to the app's template, so the cloud assembly's bootstrap is found.
+	brokenFile := filepath.Join(f.Outdir, "broken-route.template.json")
+	if err := os.WriteFile(brokenFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(brokenFile)
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"app", []string{f.File}, 0, []string{"PASS", "answered 198.51.100.10; expected NAT device", "MATCHED: 1 function(s), 2 subnet(s), 0 failed", "twin built in"}},
+		{"broken route", []string{brokenFile}, 1, []string{"FAIL", "no internet access", "check the subnet's route to the NAT gateway", "NOT MATCHED: 1 function(s), 2 subnet(s), 2 failed"}},
+		{"unreadable", []string{filepath.Join(t.TempDir(), "missing.json")}, 2, []string{"twin: cannot read template"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out bytes.Buffer
+			cmd := exec.Command(bin, c.args...)
+			cmd.Stdout, cmd.Stderr = &out, &out
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != c.code {
+				t.Errorf("exit %d, want %d:\n%s", code, c.code, out.String())
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+			if c.name == "app" {
+				t.Logf("%s", out.String())
+			}
+		})
+	}
+	assertNothingLeft(t, f.Outdir)
+}
+
+// Without root the command says plainly what it needs (exit 2).
+func TestTwinCommandWithoutPrivileges(t *testing.T) {
+	needTwin(t)
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("setpriv (util-linux) is missing: cannot drop privileges")
+	}
+	bin := buildTwinCommand(t)
+	dir, err := os.MkdirTemp("", "twin-unprivileged-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	data, err := os.ReadFile(get(t, "app").File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "app.template.json")
+	for _, err := range []error{os.Chmod(dir, 0o755), os.WriteFile(file, data, 0o644), os.Chmod(filepath.Dir(bin), 0o755)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin, file)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "the twin needs root (network namespaces, veth pairs, nftables)") {
+		t.Errorf("as nobody: %v\n%s", err, out)
+	}
+	assertNothingLeft(t, dir)
+}
+
+// Interrupted while the functions run, the command still removes every
+// namespace (with them every veth), every process and file it made.
+func TestTwinCommandTearsDownOnSignal(t *testing.T) {
+	needTwin(t)
+	bin := buildTwinCommand(t)
+	f := get(t, "app")
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(bin, f.File)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until the functions run in their namespaces.
+			deadline := time.Now().Add(60 * time.Second)
+			for len(processesUnder(f.Outdir)) < 2 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if left, _ := twin.Leftovers(); len(left) == 0 {
+				t.Fatalf("no twin namespaces while the command runs:\n%s", out.String())
+			}
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 128+int(sig) {
+				t.Errorf("exit %v, want %d:\n%s", err, 128+int(sig), out.String())
+			}
+			if !strings.Contains(out.String(), "torn down") {
+				t.Errorf("output:\n%s", out.String())
+			}
+			assertNothingLeft(t, f.Outdir)
+		})
+	}
+}
+
+// assertNothingLeft fails when a twin's namespace, resolver file or a
+// process running a bootstrap from dir is still there.
+func assertNothingLeft(t *testing.T, dir string) {
+	t.Helper()
+	if left, err := twin.Leftovers(); err != nil || len(left) > 0 {
+		t.Errorf("namespaces left behind: %v %v", left, err)
+	}
+	if m, _ := filepath.Glob("/etc/netns/" + twin.NamePrefix + "*"); len(m) > 0 {
+		t.Errorf("resolver files left behind: %v", m)
+	}
+	if p := processesUnder(dir); len(p) > 0 {
+		t.Errorf("processes left behind: %v", p)
+	}
+}
+
+// processesUnder lists the processes whose command line names an asset of
+// the cloud assembly in dir (the functions' bootstraps).
+func processesUnder(dir string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(b, []byte(filepath.Join(dir, "asset."))) {
+			out = append(out, e.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
+		}
+	}
+	return out
+}
