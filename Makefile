@@ -105,7 +105,9 @@ twin: synth twin-deps
 
 # Deploy to a local AWS emulator (moto 5.2.1 with the patches in
 # test/emulator): start it, bootstrap, cdk deploy, print the outputs and the
-# inspection of the deployed network. It keeps running until destroy-local.
+# inspection of the deployed network, then invoke the function (answered by
+# the VPC twin of that network: root) and print its answer with PASS or
+# FAIL. It keeps running until destroy-local.
 deploy-local: node_modules/.installed
 	go run ./cmd/localaws up
 

@@ -8,10 +8,13 @@
 // up starts the emulator (moto 5.2.1 with this project's patches, on
 // 127.0.0.1 and a free port unless --port is given), bootstraps it with the
 // pinned CDK CLI, runs `cdk deploy`, prints the stack outputs and an
-// inspection of the deployed network, and leaves the emulator running. down
-// runs `cdk destroy` and stops the emulator by its PID. Exit status: 0
-// success, 1 failure (a failed start, bootstrap or deploy leaves nothing
-// running), 2 bad usage.
+// inspection of the deployed network, invokes the function (which the
+// emulator runs in the VPC twin of that network; as root, else skipped) and
+// prints its answer next to NatPublicIps with PASS or FAIL, and leaves the
+// emulator running. down runs `cdk destroy` and stops the emulator by its
+// PID. Exit status: 0 success, 1 failure (a failed start, bootstrap or
+// deploy leaves nothing running; a FAIL of the inspection or of the
+// invocation leaves the emulator running, to look around), 2 bad usage.
 package main
 
 import (

@@ -6,6 +6,7 @@
 //
 //	twin [flags] cdk.out/STACK.template.json
 //	twin [flags] --stack STACK
+//	twin [--arch A] [--timeout T] --invoke FUNCTION [--subnet ID] < EVENT
 //
 // Exit status: 0 every subnet matched, 1 any did not, 2 the input cannot be
 // read or the twin cannot be built. See the README, "Run the function for real, locally".
@@ -26,7 +27,7 @@ import (
 )
 
 func main() {
-	os.Exit(twin.CLI{Stdout: os.Stdout, Stderr: os.Stderr, FromStack: fromStack, Build: build}.Run(os.Args[1:]))
+	os.Exit(twin.CLI{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, FromStack: fromStack, FromFunction: fromFunction, Build: build}.Run(os.Args[1:]))
 }
 
 // build builds the handler with the project's own Go build (cached).
@@ -40,6 +41,16 @@ func build(entry, arch string) (string, error) {
 		return "", err
 	}
 	return b.Dir + "/bootstrap", nil
+}
+
+func fromFunction(name string) (*netcheck.Facts, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return awsfacts.NewClients(cfg).Load(ctx, "function "+name, []string{name})
 }
 
 func fromStack(stack string) (*netcheck.Facts, error) {

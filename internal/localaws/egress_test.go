@@ -37,6 +37,7 @@ type egressEnv struct {
 	ec2 *ec2.Client
 	lam *lambda.Client
 	iam *iam.Client
+	cfg aws.Config
 }
 
 // template reads testdata/egress/NAME.json, lets edit change it, and returns it as JSON.
@@ -413,7 +414,7 @@ func TestEgressTemplates(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := &egressEnv{ctx: ctx, cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg),
-		lam: lambda.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg)}
+		lam: lambda.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), cfg: cfg}
 
 	t.Run("NatGatewayElasticIPs", func(t *testing.T) { testNatGatewayElasticIPs(t, e) })
 	t.Run("NatInstance", func(t *testing.T) { testNatInstance(t, e) })
@@ -436,6 +437,10 @@ func natAddresses(t *testing.T, e *egressEnv, nat string) (primary string, secon
 	for _, a := range gw.NatGatewayAddresses {
 		if a.Status != ec2types.NatGatewayAddressStatusSucceeded || aws.ToString(a.PublicIp) == "" || aws.ToString(a.AssociationId) == "" {
 			t.Errorf("NAT gateway address %+v is not associated (status %q)", aws.ToString(a.AllocationId), a.Status)
+		}
+		// Public addresses (ec2_eip_documentation_range), not moto's 127.x.
+		if ip, err := netip.ParseAddr(aws.ToString(a.PublicIp)); err != nil || !netip.MustParsePrefix("198.51.100.128/25").Contains(ip) {
+			t.Errorf("NAT gateway address %s has the Elastic IP %q, not one of the emulator's 198.51.100.128/25", aws.ToString(a.AllocationId), aws.ToString(a.PublicIp))
 		}
 		if ip, err := netip.ParseAddr(aws.ToString(a.PrivateIp)); err != nil || !netip.MustParsePrefix("10.0.0.0/24").Contains(ip) {
 			t.Errorf("NAT gateway address %s has the private IP %q, not one of its subnet 10.0.0.0/24", aws.ToString(a.AllocationId), aws.ToString(a.PrivateIp))
@@ -736,6 +741,17 @@ func testIPv6(t *testing.T, e *egressEnv) {
 	}
 	if fn.VpcConfig == nil || !aws.ToBool(fn.VpcConfig.Ipv6AllowedForDualStack) || aws.ToString(fn.VpcConfig.VpcId) != out["VpcId"] {
 		t.Errorf("function VpcConfig = %+v, want Ipv6AllowedForDualStack in %s", fn.VpcConfig, out["VpcId"])
+	}
+
+	// Started without a VPC twin, the emulator cannot run the function:
+	// Invoke fails at once, saying why (no hang, no made-up answer).
+	t0 := time.Now()
+	_, err = Invoke(e.ctx, e.cfg, out["FunctionName"], "")
+	if err == nil || !strings.Contains(err.Error(), "ServiceException") || !strings.Contains(err.Error(), "without the VPC twin") {
+		t.Errorf("Invoke without a twin: err = %v, want a ServiceException saying the emulator has no VPC twin", err)
+	}
+	if d := time.Since(t0); d > 5*time.Second {
+		t.Errorf("Invoke without a twin took %s, want it to fail at once", d)
 	}
 
 	// An IPv6 route is deleted with its resource.

@@ -79,6 +79,10 @@ type Options struct {
 	Detach  bool
 	Timeout time.Duration // to wait for it to listen; default 30 s
 	Env     []string      // extra environment for the emulator process
+	// Twin is a built VPC twin command (BuildTwin): the emulator answers
+	// Lambda Invoke with the function running in the twin of its deployed
+	// network. Without it, Invoke fails at once.
+	Twin string
 }
 
 // Start starts the emulator and waits until it listens. On any error
@@ -115,6 +119,9 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	defer logf.Close()
 
 	args := []string{launcher, "--port", strconv.Itoa(o.Port), "--ready-file", ready}
+	if o.Twin != "" {
+		args = append(args, "--twin", o.Twin)
+	}
 	if !o.Detach {
 		args = append(args, "--parent-pid", strconv.Itoa(os.Getpid())) // not orphaned if this process dies
 	}

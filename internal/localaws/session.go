@@ -26,6 +26,9 @@ type State struct {
 	Endpoint string `json:"endpoint"`
 	Log      string `json:"log"`
 	Stack    string `json:"stack,omitempty"`
+	// Twin is the VPC twin the emulator answers Lambda Invoke with ("":
+	// none, Invoke fails).
+	Twin string `json:"twin,omitempty"`
 }
 
 func statePath(dir string) string { return filepath.Join(dir, "emulator.json") }
@@ -105,8 +108,13 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 		if err := os.MkdirAll(o.StateDir, 0o755); err != nil {
 			return nil, err
 		}
+		fmt.Fprintln(o.Out, "==> building the VPC twin, which answers the emulator's Lambda Invoke")
+		twinCmd, err := BuildTwin(ctx, o.Root, o.StateDir)
+		if err != nil {
+			fmt.Fprintf(o.Out, "    cannot: %v\n    the deploy goes on; the invoke step at the end is skipped\n", err)
+		}
 		fmt.Fprintln(o.Out, "==> starting the local AWS emulator (moto 5.2.1 with this project's patches)")
-		emu, err = Start(ctx, Options{Root: o.Root, Port: o.Port, Detach: true, LogPath: filepath.Join(o.StateDir, "emulator.log")})
+		emu, err = Start(ctx, Options{Root: o.Root, Port: o.Port, Detach: true, LogPath: filepath.Join(o.StateDir, "emulator.log"), Twin: twinCmd})
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +122,7 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 		if o.Started != nil {
 			o.Started(emu)
 		}
-		state = &State{PID: emu.PID, Port: emu.Port, Endpoint: emu.Endpoint(), Log: emu.LogPath}
+		state = &State{PID: emu.PID, Port: emu.Port, Endpoint: emu.Endpoint(), Log: emu.LogPath, Twin: twinCmd}
 		if err := writeState(o.StateDir, state); err != nil {
 			emu.Stop()
 			return nil, err
@@ -159,6 +167,10 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 		return nil, fmt.Errorf("inspecting the deployed network: %w", err)
 	}
 	report.WriteText(o.Out)
+	invoked, err := invokeStep(ctx, o.Out, cfg, state, outputs)
+	if err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(o.Out, `
 ==> the emulator keeps running (pid %d) until you stop it
 Look around with the AWS CLI:
@@ -167,11 +179,31 @@ Look around with the AWS CLI:
   aws --endpoint-url %s lambda get-function-configuration --function-name %s   # or name the endpoint per call
   aws cloudformation describe-stacks --stack-name %s
   go run ./cmd/netcheck --stack %s     # the inspection again
-The function itself cannot run in the emulator (invoking a Lambda function needs Docker);
-on a real account, run the InvokeCommand output: its publicIp must be the NAT gateway's Elastic IP.
+  aws lambda invoke --function-name %s /dev/stdout   # the function again, in the VPC twin
+On a real account, run the InvokeCommand output: its publicIp must be the NAT gateway's Elastic IP.
 Tear down:  make destroy-local   (cdk destroy, then stops the emulator)
-`, emu.PID, Region, Region, emu.Endpoint(), outputs["VpcId"], emu.Endpoint(), outputs["FunctionName"], o.Stack, o.Stack)
+`, emu.PID, Region, Region, emu.Endpoint(), outputs["VpcId"], emu.Endpoint(), outputs["FunctionName"], o.Stack, o.Stack, outputs["FunctionName"])
+	if invoked != nil && !invoked.Pass {
+		return report, fmt.Errorf("the deployed function did not answer with one of NatPublicIps: %s", invoked)
+	}
 	return report, nil
+}
+
+// invokeStep invokes the deployed function through the emulator's Lambda
+// API and prints its answer next to NatPublicIps; it is skipped (nil) when
+// the emulator has no VPC twin to run it.
+func invokeStep(ctx context.Context, out io.Writer, cfg aws.Config, state *State, outputs map[string]string) (*Invocation, error) {
+	fmt.Fprintf(out, "\n==> invoke %s (the emulator's Lambda API; the function runs in the VPC twin of the deployed network)\n", outputs["FunctionName"])
+	if state.Twin == "" {
+		fmt.Fprintln(out, "    skipped: the emulator has no VPC twin (it needs root; see above)")
+		return nil, nil
+	}
+	r, err := Invoke(ctx, cfg, outputs["FunctionName"], outputs["NatPublicIps"])
+	if err != nil {
+		return nil, fmt.Errorf("invoking the deployed function: %w", err)
+	}
+	fmt.Fprintf(out, "    %s\n", r)
+	return r, nil
 }
 
 // Inspect reads the deployed network of a stack's functions and runs the

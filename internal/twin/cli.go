@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,6 +23,11 @@ type CLI struct {
 	// FromStack reads a deployed stack's facts (--stack NAME); nil
 	// disables the flag.
 	FromStack func(stack string) (*netcheck.Facts, error)
+	// FromFunction reads a deployed function's facts (--invoke NAME); nil
+	// disables the flag.
+	FromFunction func(name string) (*netcheck.Facts, error)
+	// Stdin is the event of --invoke (nil: none, "{}").
+	Stdin io.Reader
 	// Build builds the function's handler for an architecture, when the
 	// cloud assembly has no bootstrap (and always for --stack).
 	Build func(entry, arch string) (string, error)
@@ -47,6 +53,11 @@ func (c CLI) Run(args []string) int {
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	ipv6 := fs.Bool("ipv6", false, "ask the IPv6 question: the test internet host by its IPv6 address, through an egress-only (or internet) gateway; the function must answer with its own IPv6 address")
 	verbose := fs.Bool("v", false, "show the functions' own output")
+	invoke, subnet := "", ""
+	if c.FromFunction != nil {
+		fs.StringVar(&invoke, "invoke", "", "invoke this deployed function (name or ARN) once, in the twin of its network, with the event on stdin; print the handler's raw payload (exit 0) or its error payload (exit 1)")
+		fs.StringVar(&subnet, "subnet", "", "with --invoke: the subnet to run it in (default: one of the function's subnets at random, as Lambda picks)")
+	}
 	stack := ""
 	if c.FromStack != nil {
 		fs.StringVar(&stack, "stack", "", "build the twin of this deployed CloudFormation stack instead of a template")
@@ -61,7 +72,7 @@ func (c CLI) Run(args []string) int {
 		fmt.Fprintf(c.Stderr, "twin: "+format+"\n", a...)
 		return 2
 	}
-	if (stack == "" && fs.NArg() != 1) || (stack != "" && fs.NArg() != 0) {
+	if (stack == "" && invoke == "" && fs.NArg() != 1) || ((stack != "" || invoke != "") && fs.NArg() != 0) {
 		fs.Usage()
 		return 2
 	}
@@ -70,6 +81,9 @@ func (c CLI) Run(args []string) int {
 			return "", fmt.Errorf("no bootstrap and no way to build one")
 		}
 		return c.Build(*entry, a)
+	}
+	if invoke != "" {
+		return c.invoke(invoke, subnet, build, *arch, *timeout, *verbose)
 	}
 	facts, config, err := c.load(stack, fs.Arg(0), build, *arch, *timeout)
 	if err != nil {
@@ -83,6 +97,31 @@ func (c CLI) Run(args []string) int {
 		opts.FunctionLog = c.Stderr
 	}
 	return c.runTwin(facts, opts, *asJSON, *ipv6)
+}
+
+// invoke is --invoke: the facts of one deployed function, one invocation.
+func (c CLI) invoke(name, subnet string, build func(string) (string, error), arch string, timeout time.Duration, verbose bool) int {
+	facts, err := c.FromFunction(name)
+	if err != nil {
+		fmt.Fprintf(c.Stderr, "twin: %v\n", err)
+		return 2
+	}
+	if err := CheckPrivileges(); err != nil {
+		fmt.Fprintf(c.Stderr, "twin: %v\n", err)
+		return 2
+	}
+	opts := Options{Function: name, Config: func(*netcheck.Function) (FunctionConfig, error) {
+		b, err := build(arch)
+		return FunctionConfig{Bootstrap: b, Arch: arch, Timeout: timeout, Env: map[string]string{}}, err
+	}}
+	if verbose {
+		opts.FunctionLog = c.Stderr
+	}
+	stdin := c.Stdin
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	return c.runInvoke(facts, opts, subnet, stdin)
 }
 
 // load reads the facts and the functions' configurations.

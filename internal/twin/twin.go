@@ -39,6 +39,9 @@ type Options struct {
 	Names []string
 	// FunctionLog receives the functions' output (nil: discarded).
 	FunctionLog io.Writer
+	// Subnet limits the functions' interfaces to this subnet (one
+	// invocation, Invoke).
+	Subnet string
 }
 
 // Twin is a built twin; Close tears it down.
@@ -148,6 +151,9 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 	}
 	for i, fn := range fns {
 		for _, sid := range fn.SubnetIDs {
+			if opts.Subnet != "" && sid != opts.Subnet {
+				continue
+			}
 			if err = t.addFunctionENI(fn, sid, cfgs[i]); err != nil {
 				return t, err
 			}

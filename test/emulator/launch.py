@@ -6,9 +6,11 @@ needs (see patches/__init__.py: one module per defect). This launcher checks
 that the installed moto is the version the patches were written for, applies
 them in-process, and serves on 127.0.0.1.
 
-    python3 test/emulator/launch.py [--port N] [--ready-file F] [--parent-pid PID]
+    python3 test/emulator/launch.py [--port N] [--ready-file F] [--parent-pid PID] [--twin PATH]
 
---port 0 (the default) takes a free port. When the server listens, the
+--twin PATH (a built cmd/twin; root) answers Lambda Invoke with the function
+running in the VPC twin of its deployed network (patches/lambda_invoke_twin.py);
+without it Invoke fails at once. --port 0 (the default) takes a free port. When the server listens, the
 launcher writes "PORT PID" to the ready file (atomically) and to stdout.
 Exit status: 0 after SIGTERM/SIGINT, 3 moto missing or of another version,
 4 the port is taken or cannot be bound.
@@ -30,6 +32,8 @@ def main() -> int:
     parser.add_argument("--ready-file", default="")
     parser.add_argument("--parent-pid", type=int, default=0,
                         help="stop when this process (the one that started the launcher) ends; for tests")
+    parser.add_argument("--twin", default="",
+                        help="the VPC twin command (a built cmd/twin) that answers Lambda Invoke")
     args = parser.parse_args()
 
     try:
@@ -45,6 +49,11 @@ def main() -> int:
 
     # AWS managed policies (AWSLambdaVPCAccessExecutionRole) exist in a real account.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+    if args.twin:
+        os.environ["VPCLAMBDA_EMULATOR_TWIN"] = os.path.abspath(args.twin)
+    else:
+        os.environ.pop("VPCLAMBDA_EMULATOR_TWIN", None)
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import patches

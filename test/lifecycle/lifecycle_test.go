@@ -49,7 +49,14 @@ func root(t *testing.T) string {
 // when the test ends, whatever happened.
 func startEmulator(t *testing.T, dir string) *localaws.Emulator {
 	t.Helper()
-	emu, err := localaws.Start(context.Background(), localaws.Options{Root: dir, LogPath: filepath.Join(t.TempDir(), "emulator.log")})
+	return startEmulatorWith(t, dir, "")
+}
+
+// startEmulatorWith is startEmulator with a VPC twin command (twinCommand)
+// answering Lambda Invoke ("": none).
+func startEmulatorWith(t *testing.T, dir, twinCmd string) *localaws.Emulator {
+	t.Helper()
+	emu, err := localaws.Start(context.Background(), localaws.Options{Root: dir, LogPath: filepath.Join(t.TempDir(), "emulator.log"), Twin: twinCmd})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +87,7 @@ type clients struct {
 	lam  *lambda.Client
 	logs *cloudwatchlogs.Client
 	cfg  aws.Config
+	twin bool // the emulator answers Lambda Invoke in the VPC twin
 }
 
 func TestLifecycle(t *testing.T) {
@@ -89,12 +97,13 @@ func TestLifecycle(t *testing.T) {
 	dir := root(t)
 	ctx := context.Background()
 	began := time.Now()
-	emu := startEmulator(t, dir)
+	twinCmd := twinCommand(t, dir)
+	emu := startEmulatorWith(t, dir, twinCmd)
 	cfg, err := emu.AWSConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clients{cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
+	c := &clients{twin: twinCmd != "", cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
 		lam: lambda.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), cfg: cfg}
 	cdk := &localaws.CDK{Root: dir, Env: emu.Env(), Output: t.TempDir()}
 
@@ -127,6 +136,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("PrivateSubnetIds has %d subnets, want 2: %s", got, outputs["PrivateSubnetIds"])
 	}
 	step("inspect", func() error { return inspectAllPass(ctx, c, outputs, 2) })
+	step("invoke (in the VPC twin)", func() error { return invokeAnswersNatIP(ctx, c, outputs) })
 	checkGatewayEndpoints(t, describeNetwork(t, ctx, c, outputs))
 	deployed := networkIDs(t, ctx, c)
 	var obs *observability
@@ -330,10 +340,16 @@ func breakAndRepairRoute(ctx context.Context, c *clients, outputs map[string]str
 			return fmt.Errorf("failure %q does not name check %q and route table %s", f, netcheck.CheckRoute, rt)
 		}
 	}
+	if err := invokeFailsFast(ctx, c, outputs); err != nil {
+		return err
+	}
 	if _, err := c.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(rt), DestinationCidrBlock: aws.String("0.0.0.0/0"), NatGatewayId: aws.String(nat)}); err != nil {
 		return err
 	}
-	return inspectAllPass(ctx, c, outputs, len(subnets))
+	if err := inspectAllPass(ctx, c, outputs, len(subnets)); err != nil {
+		return err
+	}
+	return invokeAnswersNatIP(ctx, c, outputs)
 }
 
 // nothingLeft checks that no resource the stack created still exists.
