@@ -26,6 +26,9 @@ type CLI struct {
 	// FromFunction reads a deployed function's facts (--invoke NAME); nil
 	// disables the flag.
 	FromFunction func(name string) (*netcheck.Facts, error)
+	// FunctionEnv reads a deployed function's environment variables
+	// (GetFunctionConfiguration) for --invoke; nil: none.
+	FunctionEnv func(name string) (map[string]string, error)
 	// Stdin is the event of --invoke (nil: none, "{}").
 	Stdin io.Reader
 	// Build builds the function's handler for an architecture, when the
@@ -110,10 +113,14 @@ func (c CLI) invoke(name, subnet string, build func(string) (string, error), arc
 		fmt.Fprintf(c.Stderr, "twin: %v\n", err)
 		return 2
 	}
-	opts := Options{Function: name, Config: func(*netcheck.Function) (FunctionConfig, error) {
-		b, err := build(arch)
-		return FunctionConfig{Bootstrap: b, Arch: arch, Timeout: timeout, Env: map[string]string{}}, err
-	}}
+	env := map[string]string{}
+	if c.FunctionEnv != nil {
+		if env, err = c.FunctionEnv(name); err != nil {
+			fmt.Fprintf(c.Stderr, "twin: the function's environment: %v\n", err)
+			return 2
+		}
+	}
+	opts := Options{Function: name, Config: invokeConfig(build, arch, timeout, env)}
 	if verbose {
 		opts.FunctionLog = c.Stderr
 	}
@@ -122,6 +129,22 @@ func (c CLI) invoke(name, subnet string, build func(string) (string, error), arc
 		stdin = strings.NewReader("")
 	}
 	return c.runInvoke(facts, opts, subnet, stdin)
+}
+
+// invokeConfig is the configuration of a deployed function in --invoke
+// mode: the handler built for its architecture, its timeout and its
+// environment variables as deployed (lambdaEnv says which of them the twin
+// overrides).
+func invokeConfig(build func(string) (string, error), arch string, timeout time.Duration, env map[string]string) func(*netcheck.Function) (FunctionConfig, error) {
+	return func(*netcheck.Function) (FunctionConfig, error) {
+		cfg := FunctionConfig{Arch: arch, Timeout: timeout, Env: map[string]string{}}
+		for k, v := range env {
+			cfg.Env[k] = v
+		}
+		var err error
+		cfg.Bootstrap, err = build(arch)
+		return cfg, err
+	}
 }
 
 // load reads the facts and the functions' configurations.

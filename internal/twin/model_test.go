@@ -111,3 +111,33 @@ func TestElasticIPs(t *testing.T) {
 		}
 	}
 }
+
+// The environment of --invoke: the deployed function's variables reach the
+// bootstrap; the twin's Runtime API, the variables Lambda reserves and the
+// test CA win over them.
+func TestInvokeEnvironment(t *testing.T) {
+	deployed := map[string]string{"CHECKIP_URL": "https://ip.example.test/", "GREETING": "hello",
+		"AWS_LAMBDA_RUNTIME_API": "10.9.9.9:1", "SSL_CERT_FILE": "/etc/other.pem", "PATH": "/opt/bin", "_HANDLER": "other"}
+	config := invokeConfig(func(arch string) (string, error) { return "/x/" + arch + "/bootstrap", nil }, "arm64", DefaultTimeout, deployed)
+	cfg, err := config(&netcheck.Function{ID: "Fn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg.Env, deployed) || cfg.Bootstrap != "/x/arm64/bootstrap" || cfg.Timeout != DefaultTimeout {
+		t.Fatalf("config %+v: want the deployed environment %v", cfg, deployed)
+	}
+	if got := CheckNames([]FunctionConfig{cfg}); !reflect.DeepEqual(got, []string{"checkip.amazonaws.com", "ip.example.test"}) {
+		t.Errorf("names the resolver answers: %v", got)
+	}
+	env := lambdaEnv("fn", "/x/arm64", cfg.Env, "/tmp/ca.pem")
+	for k, want := range map[string]string{"CHECKIP_URL": "https://ip.example.test/", "GREETING": "hello", "PATH": "/opt/bin",
+		"AWS_LAMBDA_RUNTIME_API": runtimeAPIAddr, "SSL_CERT_FILE": "/tmp/ca.pem", "_HANDLER": "bootstrap",
+		"AWS_LAMBDA_FUNCTION_NAME": "fn", "LAMBDA_TASK_ROOT": "/x/arm64", "TZ": ":UTC"} {
+		if env[k] != want {
+			t.Errorf("%s=%q, want %q", k, env[k], want)
+		}
+	}
+	if deployed["AWS_LAMBDA_RUNTIME_API"] != "10.9.9.9:1" {
+		t.Error("the deployed configuration was modified")
+	}
+}
