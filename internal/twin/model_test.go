@@ -141,3 +141,37 @@ func TestInvokeEnvironment(t *testing.T) {
 		t.Error("the deployed configuration was modified")
 	}
 }
+
+// The VPC resolver answers the services' names with their stand-ins, and,
+// while the twin asks a service's question, the test internet's names too.
+func TestResolverServices(t *testing.T) {
+	r := &resolver{names: map[string]bool{"checkip.amazonaws.com": true}, host: netip.MustParseAddr(InternetHost), host6: netip.MustParseAddr(InternetHost6),
+		services: map[string]netip.Addr{"s3.amazonaws.com": netip.MustParseAddr(Services["s3"])}}
+	query := func(name string) string {
+		q := []byte{0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0}
+		for _, l := range strings.Split(name, ".") {
+			q = append(append(q, byte(len(l))), l...)
+		}
+		q = append(q, 0, 0, 1, 0, 1)
+		resp := r.answer(q)
+		if len(resp) < len(q)+16 {
+			return "no answer"
+		}
+		a, _ := netip.AddrFromSlice(resp[len(resp)-4:])
+		return a.String()
+	}
+	if got := query("s3.amazonaws.com"); got != Services["s3"] {
+		t.Errorf("s3.amazonaws.com: %s", got)
+	}
+	if got := query("checkip.amazonaws.com"); got != InternetHost {
+		t.Errorf("checkip.amazonaws.com: %s", got)
+	}
+	d := netip.MustParseAddr(Services["dynamodb"])
+	r.service.Store(&d)
+	if got := query("checkip.amazonaws.com"); got != Services["dynamodb"] {
+		t.Errorf("checkip.amazonaws.com during the dynamodb question: %s", got)
+	}
+	if got := query("example.com"); got != "no answer" {
+		t.Errorf("example.com: %s", got)
+	}
+}
