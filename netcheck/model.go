@@ -295,7 +295,9 @@ type Destination struct {
 	// destination is that service's addresses in the function's region.
 	// A template cannot know them (AWS publishes them as a prefix list),
 	// so Addrs is the IPv4 internet: every address the service could use.
-	// A route to the service's prefix list applies to all of them.
+	// A route to the service's prefix list applies to all of them. With
+	// Prefix set too, the service's addresses are that block (known
+	// prefix-list blocks, or the VPC twin's stand-in).
 	Service  string
 	Protocol int // 6 TCP, 17 UDP
 	Port     int // the first (or only) destination port
@@ -316,6 +318,9 @@ var DefaultDestination = Destination{Internet: IPv4, Protocol: 6, Port: 443}
 // Addrs is the set of the destination's addresses.
 func (d Destination) Addrs() AddrSet {
 	if d.Service != "" {
+		if d.Prefix.IsValid() {
+			return PrefixSet(d.Prefix)
+		}
 		return Internet4()
 	}
 	switch d.Internet {

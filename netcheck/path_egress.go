@@ -358,8 +358,13 @@ func (p *subnetPath) serviceEndpoint(rt *RouteTable, routes []Route, note string
 	}
 	p.add(c)
 	// A CIDR route more specific than the prefix list's blocks would take
-	// part of the service's traffic: the blocks are not known here.
+	// part of the service's traffic: the blocks are not known here. When
+	// they are (the destination names them), only a route inside them and
+	// more specific than them can.
 	for _, o := range routes {
+		if known := p.dest.Prefix; known.IsValid() && o.Destination.IsValid() && (!o.Destination.Overlaps(known) || o.Destination.Bits() <= known.Bits()) {
+			continue
+		}
 		if o.Destination.IsValid() && o.Kind != TargetLocal && o.Destination.Bits() > 0 && !PrefixSet(o.Destination).Intersect(Internet4()).IsEmpty() {
 			p.add(Check{Name: CheckRoute, Status: Unknown, Resource: routeID(&o, rt),
 				Reason: fmt.Sprintf("route %s -> %s %s may be more specific than some of %s's prefix-list blocks and take that part of its traffic: the blocks are not known here", o.Destination, o.Kind, o.Target, svc),

@@ -3,6 +3,7 @@ package test
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -329,6 +330,20 @@ func TestNetcheckServiceWithSpecificRoute(t *testing.T) {
 	c := findCheck(r, netcheck.CheckRoute, netcheck.Unknown)
 	if r.Reachable || !r.Unknown || len(r.Failures()) != 0 || c == nil || c.Resource != "SpecificRoute" || !strings.Contains(c.Reason, "may be more specific than some of s3's prefix-list blocks") {
 		t.Errorf("want UNKNOWN route SpecificRoute:\n%s", reportOf(r))
+	}
+	// With the service's addresses known (Destination.Prefix), netcheck
+	// decides: a route less specific than them, or beside them, takes
+	// none of their traffic; one inside them and more specific still may.
+	for _, c := range []struct {
+		block   string
+		unknown bool
+	}{{"52.1.2.0/24", false}, {"198.51.100.2/32", false}, {"52.0.0.0/7", true}} {
+		known := toS3
+		known.Prefix = netip.MustParsePrefix(c.block)
+		r := analyzeDest(t, m, "specific route, known blocks", known)
+		if r.Unknown != c.unknown || (!c.unknown && !r.Reachable) {
+			t.Errorf("s3's addresses %s beside route 52.0.0.0/8: unknown=%v, want %v:\n%s", c.block, r.Unknown, c.unknown, reportOf(r))
+		}
 	}
 }
 

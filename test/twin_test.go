@@ -158,6 +158,9 @@ func crossCheck(t *testing.T, c twinCase) bool {
 	}
 	defer tw.Close()
 	blocked := compareRun(t, tw, facts, false)
+	for _, svc := range []string{"s3", "dynamodb"} {
+		compareService(t, tw, facts, svc)
+	}
 	for _, v := range facts.Vpcs {
 		if len(v.Ipv6Cidrs) > 0 {
 			blocked = compareRun(t, tw, facts, true) || blocked
@@ -210,6 +213,73 @@ func compareRun(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, ipv6 bool) b
 		}
 	}
 	return blocked
+}
+
+// compareService asks both the gateway-endpoint question of one service
+// (netcheck's --dest s3 or dynamodb, its addresses being the twin's
+// stand-in): the verdicts must agree, and so must the way: through the
+// subnet's endpoint (the stand-in sees the private address) or through
+// the NAT device (the Elastic IP). Where a VPC has the endpoint but not on
+// this subnet's route table netcheck fails the subnet (policies requiring
+// the endpoint deny it), yet packets go through the NAT device: the twin's
+// verdict is then compared with netcheck's for the stand-in's address as a
+// plain destination.
+func compareService(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, svc string) {
+	standIn := netip.PrefixFrom(netip.MustParseAddr(twin.Services[svc]), 32)
+	report, err := netcheck.Analyze(facts, netcheck.Destination{Service: svc, Prefix: standIn, Protocol: 6, Port: twin.InternetPort}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := netcheck.Analyze(facts, netcheck.Destination{Prefix: standIn, Protocol: 6, Port: twin.InternetPort}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	results, err := tw.RunService(ctx, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]twin.SubnetResult{}
+	for _, r := range results {
+		got[r.Function+"/"+r.Subnet] = r
+	}
+	want, wantPlain := netcheckVerdicts(report, false), netcheckVerdicts(plain, false)
+	if len(results) != len(want) {
+		t.Errorf("%s: the twin ran %d function subnets, netcheck analyzed %d", svc, len(results), len(want))
+	}
+	for _, fr := range report.Functions {
+		for _, s := range fr.Subnets {
+			k := fr.Function + "/" + s.Subnet
+			r, ok := got[k]
+			if !ok {
+				t.Errorf("%s, %s: the twin did not run it", svc, k)
+				continue
+			}
+			endpoint, offTable := false, false
+			for _, h := range s.Hops {
+				endpoint = endpoint || h.ToKind == netcheck.KindVpcEndpoint
+				offTable = offTable || strings.HasPrefix(h.Label, "no route to endpoint ")
+			}
+			verdict, way := want[k], "NAT"
+			if endpoint {
+				way = "gateway endpoint"
+			}
+			if offTable {
+				verdict = wantPlain[k]
+			}
+			twinWay := "NAT"
+			if strings.HasPrefix(r.Via, "gateway endpoint") {
+				twinWay = "gateway endpoint"
+			}
+			if r.Matched != verdict || twinWay != way || (r.Matched && way == "gateway endpoint" && r.Answer != r.Address) {
+				var b bytes.Buffer
+				report.WriteText(&b)
+				t.Errorf("%s question, %s: the twin says matched=%v through %s (answered %s, expected %s via %s; notes %v), netcheck says reachable=%v through %s:\n%s",
+					svc, k, r.Matched, r.Via, r.Answer, r.Expected, r.Nat, tw.Notes(), verdict, way, b.String())
+			}
+		}
+	}
 }
 
 // netcheckVerdicts are netcheck's per-subnet verdicts: the subnet's path

@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
 	"github.com/vpclambda/vpclambda/internal/twin"
@@ -27,7 +29,7 @@ import (
 )
 
 func main() {
-	os.Exit(twin.CLI{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, FromStack: fromStack, FromFunction: fromFunction, Build: build}.Run(os.Args[1:]))
+	os.Exit(twin.CLI{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, FromStack: fromStack, FromFunction: fromFunction, FunctionEnv: functionEnv, Build: build}.Run(os.Args[1:]))
 }
 
 // build builds the handler with the project's own Go build (cached).
@@ -51,6 +53,28 @@ func fromFunction(name string) (*netcheck.Facts, error) {
 		return nil, err
 	}
 	return awsfacts.NewClients(cfg).Load(ctx, "function "+name, []string{name})
+}
+
+// functionEnv is a deployed function's environment variables, as Lambda
+// gives them to it.
+func functionEnv(name string) (map[string]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := lambda.NewFromConfig(cfg).GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{}
+	if out.Environment != nil {
+		for k, v := range out.Environment.Variables {
+			env[k] = v
+		}
+	}
+	return env, nil
 }
 
 func fromStack(stack string) (*netcheck.Facts, error) {

@@ -26,6 +26,9 @@ type CLI struct {
 	// FromFunction reads a deployed function's facts (--invoke NAME); nil
 	// disables the flag.
 	FromFunction func(name string) (*netcheck.Facts, error)
+	// FunctionEnv reads a deployed function's environment variables
+	// (GetFunctionConfiguration) for --invoke; nil: none.
+	FunctionEnv func(name string) (map[string]string, error)
 	// Stdin is the event of --invoke (nil: none, "{}").
 	Stdin io.Reader
 	// Build builds the function's handler for an architecture, when the
@@ -53,6 +56,7 @@ func (c CLI) Run(args []string) int {
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	ipv6 := fs.Bool("ipv6", false, "ask the IPv6 question: the test internet host by its IPv6 address, through an egress-only (or internet) gateway; the function must answer with its own IPv6 address")
 	verbose := fs.Bool("v", false, "show the functions' own output")
+	service := fs.String("service", "", "ask the gateway-endpoint question of s3 or dynamodb: the function's checkip names resolve to the service's stand-in, reached through the subnet's endpoint (it sees the private address) or, without the endpoint's route, through the NAT device (the Elastic IP)")
 	invoke, subnet := "", ""
 	if c.FromFunction != nil {
 		fs.StringVar(&invoke, "invoke", "", "invoke this deployed function (name or ARN) once, in the twin of its network, with the event on stdin; print the handler's raw payload (exit 0) or its error payload (exit 1)")
@@ -71,6 +75,9 @@ func (c CLI) Run(args []string) int {
 	fail := func(format string, a ...interface{}) int {
 		fmt.Fprintf(c.Stderr, "twin: "+format+"\n", a...)
 		return 2
+	}
+	if _, ok := Services[*service]; *service != "" && (!ok || *ipv6) {
+		return fail("--service %q: use s3 or dynamodb (an IPv4 question)", *service)
 	}
 	if (stack == "" && invoke == "" && fs.NArg() != 1) || ((stack != "" || invoke != "") && fs.NArg() != 0) {
 		fs.Usage()
@@ -96,7 +103,7 @@ func (c CLI) Run(args []string) int {
 	if *verbose {
 		opts.FunctionLog = c.Stderr
 	}
-	return c.runTwin(facts, opts, *asJSON, *ipv6)
+	return c.runTwin(facts, opts, *asJSON, *ipv6, *service)
 }
 
 // invoke is --invoke: the facts of one deployed function, one invocation.
@@ -110,10 +117,14 @@ func (c CLI) invoke(name, subnet string, build func(string) (string, error), arc
 		fmt.Fprintf(c.Stderr, "twin: %v\n", err)
 		return 2
 	}
-	opts := Options{Function: name, Config: func(*netcheck.Function) (FunctionConfig, error) {
-		b, err := build(arch)
-		return FunctionConfig{Bootstrap: b, Arch: arch, Timeout: timeout, Env: map[string]string{}}, err
-	}}
+	env := map[string]string{}
+	if c.FunctionEnv != nil {
+		if env, err = c.FunctionEnv(name); err != nil {
+			fmt.Fprintf(c.Stderr, "twin: the function's environment: %v\n", err)
+			return 2
+		}
+	}
+	opts := Options{Function: name, Config: invokeConfig(build, arch, timeout, env)}
 	if verbose {
 		opts.FunctionLog = c.Stderr
 	}
@@ -122,6 +133,22 @@ func (c CLI) invoke(name, subnet string, build func(string) (string, error), arc
 		stdin = strings.NewReader("")
 	}
 	return c.runInvoke(facts, opts, subnet, stdin)
+}
+
+// invokeConfig is the configuration of a deployed function in --invoke
+// mode: the handler built for its architecture, its timeout and its
+// environment variables as deployed (lambdaEnv says which of them the twin
+// overrides).
+func invokeConfig(build func(string) (string, error), arch string, timeout time.Duration, env map[string]string) func(*netcheck.Function) (FunctionConfig, error) {
+	return func(*netcheck.Function) (FunctionConfig, error) {
+		cfg := FunctionConfig{Arch: arch, Timeout: timeout, Env: map[string]string{}}
+		for k, v := range env {
+			cfg.Env[k] = v
+		}
+		var err error
+		cfg.Bootstrap, err = build(arch)
+		return cfg, err
+	}
 }
 
 // load reads the facts and the functions' configurations.
@@ -153,7 +180,7 @@ func (c CLI) load(stack, path string, build func(string) (string, error), arch s
 }
 
 // runTwin builds, runs and tears down the twin, also on SIGINT or SIGTERM.
-func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool) int {
+func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc string) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -184,7 +211,14 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool) int
 	buildTime := time.Since(start)
 	defer tw.Close()
 	rc := make(chan []SubnetResult, 1)
-	go func() { rc <- tw.Run(ctx, ipv6) }()
+	go func() {
+		if svc == "" {
+			rc <- tw.Run(ctx, ipv6)
+			return
+		}
+		r, _ := tw.RunService(ctx, svc)
+		rc <- r
+	}()
 	var results []SubnetResult
 	select {
 	case results = <-rc:
@@ -206,7 +240,7 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool) int
 			Notes   []string       `json:"notes,omitempty"`
 		}{facts.Source, results, tw.Notes()})
 	} else {
-		c.writeText(facts, tw, results, ipv6)
+		c.writeText(facts, tw, results, ipv6, svc)
 		fmt.Fprintf(c.Stdout, "(twin built in %.1fs, invoked in %.1fs, torn down in %.1fs)\n", buildTime.Seconds(), runTime.Seconds(), closeTime.Seconds())
 	}
 	for _, r := range results {
@@ -225,12 +259,16 @@ func interrupted(w io.Writer, s os.Signal) int {
 	return 130
 }
 
-func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult, ipv6 bool) {
+func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult, ipv6 bool, svc string) {
 	host := InternetHost
 	if ipv6 {
 		host = "[" + InternetHost6 + "]"
 	}
-	fmt.Fprintf(c.Stdout, "Twin of %s (test internet host %s:%d)\n", facts.Source, host, InternetPort)
+	if svc != "" {
+		fmt.Fprintf(c.Stdout, "Twin of %s (%s: its stand-in %s:%d)\n", facts.Source, svc, Services[svc], InternetPort)
+	} else {
+		fmt.Fprintf(c.Stdout, "Twin of %s (test internet host %s:%d)\n", facts.Source, host, InternetPort)
+	}
 	failed := 0
 	fns := map[string]bool{}
 	for _, r := range results {
@@ -242,6 +280,12 @@ func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult, 
 		}
 		want := "no NAT device: the subnet does not route the internet to one"
 		switch {
+		case r.Via != "" && r.Via != "NAT" && r.Expected == "":
+			want = fmt.Sprintf("%s through %s, which does not carry traffic (missing, another VPC's, not available)", svc, r.Via)
+		case r.Via != "" && r.Via != "NAT":
+			want = fmt.Sprintf("%s reached through %s: the stand-in sees the private address %s", svc, r.Via, r.Expected)
+		case r.Via == "NAT" && r.Nat != "" && r.Expected != "":
+			want = fmt.Sprintf("%s reached through NAT device %s (no endpoint route): the stand-in sees its Elastic IP %s", svc, r.Nat, r.Expected)
 		case ipv6 && r.Nat == "":
 			want = "no gateway: the subnet does not route the IPv6 internet to one"
 		case ipv6 && r.Expected == "":

@@ -23,6 +23,13 @@ type resolver struct {
 	// ipv6 is the question the twin asks: the test internet's names
 	// resolve to its IPv6 address only (else to its IPv4 address only).
 	ipv6 atomic.Bool
+	// services are the gateway-endpoint services' names, answered with
+	// their stand-ins (A only).
+	services map[string]netip.Addr
+	// service, when set, is the stand-in of the service the twin asks
+	// about: the test internet's names resolve to it (the function's
+	// connection then goes where the service's would).
+	service atomic.Pointer[netip.Addr]
 }
 
 func (t *Twin) startResolver(vpc netip.Prefix, names []string) (netip.Addr, error) {
@@ -34,7 +41,13 @@ func (t *Twin) startResolver(vpc netip.Prefix, names []string) (netip.Addr, erro
 	if err != nil {
 		return a, err
 	}
-	r := &resolver{conn: c, names: map[string]bool{}, host: netip.MustParseAddr(InternetHost), host6: netip.MustParseAddr(InternetHost6)}
+	r := &resolver{conn: c, names: map[string]bool{}, host: netip.MustParseAddr(InternetHost), host6: netip.MustParseAddr(InternetHost6),
+		services: map[string]netip.Addr{}}
+	for svc, ns := range serviceNames {
+		for _, n := range ns {
+			r.services[n] = netip.MustParseAddr(Services[svc])
+		}
+	}
 	t.resolver = r
 	for _, n := range names {
 		r.names[strings.ToLower(strings.TrimSuffix(n, "."))] = true
@@ -81,7 +94,14 @@ func (r *resolver) answer(q []byte) []byte {
 	resp := make([]byte, 12, 12+len(question)+16)
 	copy(resp, q[:2])
 	flags := uint16(0x8180) // response, recursion desired and available
+	host := r.host
+	if a := r.service.Load(); a != nil {
+		host = *a
+	}
 	known := r.names[name]
+	if a, ok := r.services[name]; ok {
+		known, host = true, a
+	}
 	if !known {
 		flags |= 3 // NXDOMAIN
 	}
@@ -89,12 +109,12 @@ func (r *resolver) answer(q []byte) []byte {
 	binary.BigEndian.PutUint16(resp[4:], 1)
 	resp = append(resp, question...)
 	switch six := r.ipv6.Load(); {
-	case known && qtype == 1 && !six:
+	case known && qtype == 1 && (!six || host != r.host):
 		binary.BigEndian.PutUint16(resp[6:], 1)
-		ip := r.host.As4()
+		ip := host.As4()
 		resp = append(resp, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4)
 		resp = append(resp, ip[:]...)
-	case known && qtype == 28 && six:
+	case known && qtype == 28 && six && host == r.host:
 		binary.BigEndian.PutUint16(resp[6:], 1)
 		ip := r.host6.As16()
 		resp = append(resp, 0xc0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16)

@@ -122,18 +122,7 @@ func (t *Twin) startBootstrap(e *functionENI) error {
 	argv = append(argv, e.cfg.Bootstrap)
 	cmd := exec.Command("ip", argv...)
 	cmd.Dir = filepath.Dir(e.cfg.Bootstrap)
-	env := map[string]string{
-		"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "en_US.UTF-8", "TZ": ":UTC",
-		"AWS_LAMBDA_RUNTIME_API": runtimeAPIAddr, "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
-		"AWS_LAMBDA_FUNCTION_NAME": functionName(e.fn), "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128", "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023",
-		"LAMBDA_TASK_ROOT": cmd.Dir, "_HANDLER": "bootstrap",
-	}
-	for k, v := range e.cfg.Env {
-		env[k] = v
-	}
-	// The test CA, which only this twin's internet uses (Go reads it).
-	env["SSL_CERT_FILE"] = t.internet.caFile
+	env := lambdaEnv(functionName(e.fn), cmd.Dir, e.cfg.Env, t.internet.caFile)
 	var keys []string
 	for k := range env {
 		keys = append(keys, k)
@@ -151,6 +140,37 @@ func (t *Twin) startBootstrap(e *functionENI) error {
 	t.procs = append(t.procs, cmd)
 	go func() { cmd.Wait(); close(e.exited) }()
 	return nil
+}
+
+// reservedEnv are the variables Lambda sets itself and a function's
+// configuration cannot (Lambda refuses them as reserved keys): the twin's
+// values win over the function's.
+var reservedEnv = []string{"_HANDLER", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+	"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT"}
+
+// lambdaEnv is the environment the bootstrap runs with, in this order of
+// precedence (later wins): what Lambda gives a custom runtime that a
+// function may override (PATH, LANG, TZ), the function's own variables,
+// the variables Lambda reserves (its Runtime API: the twin's), and
+// SSL_CERT_FILE, the twin's test CA (the only CA its test internet's
+// certificates chain to). CHECKIP_URL is the function's: the twin's
+// resolver answers its host with the test internet.
+func lambdaEnv(name, taskRoot string, fnEnv map[string]string, caFile string) map[string]string {
+	env := map[string]string{"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "en_US.UTF-8", "TZ": ":UTC"}
+	for k, v := range fnEnv {
+		env[k] = v
+	}
+	lambda := map[string]string{
+		"AWS_LAMBDA_RUNTIME_API": runtimeAPIAddr, "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+		"AWS_LAMBDA_FUNCTION_NAME": name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128", "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023",
+		"LAMBDA_TASK_ROOT": taskRoot, "_HANDLER": "bootstrap",
+	}
+	for _, k := range reservedEnv {
+		env[k] = lambda[k]
+	}
+	env["SSL_CERT_FILE"] = caFile
+	return env
 }
 
 // emulator is the qemu-user-static binary the host needs for arch, "" when

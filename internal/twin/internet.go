@@ -70,7 +70,11 @@ func (t *Twin) startInternet(names []string) error {
 `); err != nil {
 		return err
 	}
-	cert, caPEM, err := testCertificate(names)
+	all := append([]string{}, names...)
+	for _, svc := range []string{"s3", "dynamodb"} {
+		all = append(all, serviceNames[svc]...)
+	}
+	cert, caPEM, err := testCertificate(all)
 	if err != nil {
 		return err
 	}
@@ -88,13 +92,7 @@ func (t *Twin) startInternet(names []string) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			host, _, _ := net.SplitHostPort(r.RemoteAddr)
-			// One connection per request: every invocation opens its
-			// own, from the reply port the twin chose for it.
-			w.Header().Set("Connection", "close")
-			w.Write([]byte(host + "\n"))
-		}),
+		Handler:           http.HandlerFunc(echoSource),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}},
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          nil,
@@ -149,7 +147,7 @@ func testCertificate(names []string) (tls.Certificate, []byte, error) {
 	}
 	leaf := &x509.Certificate{
 		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
-		IPAddresses: []net.IP{net.ParseIP(InternetHost), net.ParseIP(InternetHost6)},
+		IPAddresses: []net.IP{net.ParseIP(InternetHost), net.ParseIP(InternetHost6), net.ParseIP(Services["s3"]), net.ParseIP(Services["dynamodb"])},
 		NotBefore:   now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}

@@ -111,3 +111,67 @@ func TestElasticIPs(t *testing.T) {
 		}
 	}
 }
+
+// The environment of --invoke: the deployed function's variables reach the
+// bootstrap; the twin's Runtime API, the variables Lambda reserves and the
+// test CA win over them.
+func TestInvokeEnvironment(t *testing.T) {
+	deployed := map[string]string{"CHECKIP_URL": "https://ip.example.test/", "GREETING": "hello",
+		"AWS_LAMBDA_RUNTIME_API": "10.9.9.9:1", "SSL_CERT_FILE": "/etc/other.pem", "PATH": "/opt/bin", "_HANDLER": "other"}
+	config := invokeConfig(func(arch string) (string, error) { return "/x/" + arch + "/bootstrap", nil }, "arm64", DefaultTimeout, deployed)
+	cfg, err := config(&netcheck.Function{ID: "Fn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg.Env, deployed) || cfg.Bootstrap != "/x/arm64/bootstrap" || cfg.Timeout != DefaultTimeout {
+		t.Fatalf("config %+v: want the deployed environment %v", cfg, deployed)
+	}
+	if got := CheckNames([]FunctionConfig{cfg}); !reflect.DeepEqual(got, []string{"checkip.amazonaws.com", "ip.example.test"}) {
+		t.Errorf("names the resolver answers: %v", got)
+	}
+	env := lambdaEnv("fn", "/x/arm64", cfg.Env, "/tmp/ca.pem")
+	for k, want := range map[string]string{"CHECKIP_URL": "https://ip.example.test/", "GREETING": "hello", "PATH": "/opt/bin",
+		"AWS_LAMBDA_RUNTIME_API": runtimeAPIAddr, "SSL_CERT_FILE": "/tmp/ca.pem", "_HANDLER": "bootstrap",
+		"AWS_LAMBDA_FUNCTION_NAME": "fn", "LAMBDA_TASK_ROOT": "/x/arm64", "TZ": ":UTC"} {
+		if env[k] != want {
+			t.Errorf("%s=%q, want %q", k, env[k], want)
+		}
+	}
+	if deployed["AWS_LAMBDA_RUNTIME_API"] != "10.9.9.9:1" {
+		t.Error("the deployed configuration was modified")
+	}
+}
+
+// The VPC resolver answers the services' names with their stand-ins, and,
+// while the twin asks a service's question, the test internet's names too.
+func TestResolverServices(t *testing.T) {
+	r := &resolver{names: map[string]bool{"checkip.amazonaws.com": true}, host: netip.MustParseAddr(InternetHost), host6: netip.MustParseAddr(InternetHost6),
+		services: map[string]netip.Addr{"s3.amazonaws.com": netip.MustParseAddr(Services["s3"])}}
+	query := func(name string) string {
+		q := []byte{0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0}
+		for _, l := range strings.Split(name, ".") {
+			q = append(append(q, byte(len(l))), l...)
+		}
+		q = append(q, 0, 0, 1, 0, 1)
+		resp := r.answer(q)
+		if len(resp) < len(q)+16 {
+			return "no answer"
+		}
+		a, _ := netip.AddrFromSlice(resp[len(resp)-4:])
+		return a.String()
+	}
+	if got := query("s3.amazonaws.com"); got != Services["s3"] {
+		t.Errorf("s3.amazonaws.com: %s", got)
+	}
+	if got := query("checkip.amazonaws.com"); got != InternetHost {
+		t.Errorf("checkip.amazonaws.com: %s", got)
+	}
+	d := netip.MustParseAddr(Services["dynamodb"])
+	r.service.Store(&d)
+	if got := query("checkip.amazonaws.com"); got != Services["dynamodb"] {
+		t.Errorf("checkip.amazonaws.com during the dynamodb question: %s", got)
+	}
+	if got := query("example.com"); got != "no answer" {
+		t.Errorf("example.com: %s", got)
+	}
+}

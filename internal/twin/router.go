@@ -124,9 +124,13 @@ func (t *Twin) routeTable(b *routeBatch, vpc *netcheck.Vpc, n int, rt *netcheck.
 		return
 	}
 	for _, r := range rt.Routes {
+		if r.PrefixList != "" && r.Kind == netcheck.TargetVpcEndpoint {
+			t.endpointRoute(b, rt, r, vpc, n)
+			continue
+		}
 		if !r.Destination.IsValid() || r.PrefixList != "" {
 			if r.PrefixList != "" || r.Kind == netcheck.TargetVpcEndpoint {
-				t.notef("route table %s: route to %s through %s: gateway endpoints are not modelled by the twin", rt.ID, r.PrefixList, r.Target)
+				t.notef("route table %s: route to %s through %s: not modelled by the twin (only gateway endpoints' prefix lists are)", rt.ID, r.PrefixList, r.Target)
 			}
 			continue
 		}
@@ -179,6 +183,9 @@ func (t *Twin) buildRouter(vpc *netcheck.Vpc) error {
 	for _, g := range t.eigws {
 		b.add(true, "rule add iif %s table %d pref 100", g.routerIf, edgeTable)
 	}
+	for _, s := range t.services {
+		b.add(false, "rule add iif %s table %d pref 100", s.routerIf, edgeTable)
+	}
 	if err := runIn([]byte(strings.Join(b.v4, "\n")+"\n"), "ip", "-n", t.router.name, "-batch", "-"); err != nil {
 		return err
 	}
@@ -230,14 +237,13 @@ func (t *Twin) naclRuleset() string {
 	return b.String()
 }
 
-// expectedNat is the NAT device a subnet's route table sends the test
-// internet host to (longest prefix match), and its Elastic IP.
-func (t *Twin) expectedNat(sn *netcheck.Subnet) (string, netip.Addr) {
+// expectedNat is the NAT device a subnet's route table sends host (the
+// test internet's, or a service's stand-in) to (longest prefix match), and its Elastic IP.
+func (t *Twin) expectedNat(sn *netcheck.Subnet, host netip.Addr) (string, netip.Addr) {
 	rt := t.routeTableOf(sn)
 	if rt == nil {
 		return "", netip.Addr{}
 	}
-	host := netip.MustParseAddr(InternetHost)
 	best := -1
 	var route netcheck.Route
 	for _, r := range rt.Routes {

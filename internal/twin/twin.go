@@ -58,6 +58,7 @@ type Twin struct {
 	natInstances map[string]*natInstance
 	igws         map[string]*internetGateway
 	eigws        map[string]*egressOnlyGateway
+	services     []*serviceStandIn
 	links        int // links to the test internet so far
 	resolver     *resolver
 	enis         []*functionENI
@@ -75,18 +76,24 @@ type Twin struct {
 
 // SubnetResult is what a function answered from one subnet.
 type SubnetResult struct {
-	Function string   `json:"function"`
-	Subnet   string   `json:"subnet"`
-	Address  string   `json:"address"`
-	Nat      string   `json:"nat,omitempty"`        // the NAT device the subnet routes to
-	Expected string   `json:"expectedIp,omitempty"` // its Elastic IP
-	Probes   []Probe  `json:"invocations"`
-	Matched  bool     `json:"matched"`
-	Elapsed  Duration `json:"elapsedMs"`
-	Answer   string   `json:"answer"`
-	Failure  *Probe   `json:"-"`
-	fn       *netcheck.Function
-	eni      *functionENI
+	Function string `json:"function"`
+	Subnet   string `json:"subnet"`
+	Address  string `json:"address"`
+	Nat      string `json:"nat,omitempty"`        // the NAT device the subnet routes to
+	Expected string `json:"expectedIp,omitempty"` // its Elastic IP
+	// Service is the gateway-endpoint service asked about (RunService),
+	// Via how its stand-in is reached from the subnet: "gateway endpoint
+	// ID" (it must see the function's private address) or "NAT" (its
+	// Elastic IP).
+	Service string   `json:"service,omitempty"`
+	Via     string   `json:"via,omitempty"`
+	Probes  []Probe  `json:"invocations"`
+	Matched bool     `json:"matched"`
+	Elapsed Duration `json:"elapsedMs"`
+	Answer  string   `json:"answer"`
+	Failure *Probe   `json:"-"`
+	fn      *netcheck.Function
+	eni     *functionENI
 }
 
 // Duration is a duration printed in milliseconds.
@@ -144,6 +151,9 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 		return t, err
 	}
 	if err = t.startInternet(names); err != nil {
+		return t, err
+	}
+	if err = t.startServices(vpc); err != nil {
 		return t, err
 	}
 	if err = t.addGateways(vpc); err != nil {
@@ -278,7 +288,7 @@ func publicAddr(alloc string) (netip.Addr, bool) {
 	}
 	a, err := netip.ParseAddr(strings.TrimSpace(alloc))
 	if err != nil || !a.Is4() || a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast() || a.IsMulticast() ||
-		twinLinks.Contains(a) || twinInternet.Contains(a) {
+		twinLinks.Contains(a) || twinInternet.Contains(a) || twinServices.Contains(a) {
 		return netip.Addr{}, false
 	}
 	return a, true
@@ -331,23 +341,70 @@ func (t *Twin) ElasticIPs() map[string]netip.Addr { return t.eips }
 // an egress-only or internet gateway). Runs of one twin must not overlap.
 func (t *Twin) Run(ctx context.Context, ipv6 bool) []SubnetResult {
 	t.resolver.ipv6.Store(ipv6)
+	t.resolver.service.Store(nil)
+	return t.run(ctx, ipv6, "")
+}
+
+// RunService asks the question of a gateway-endpoint service (s3,
+// dynamodb): the test internet's names resolve to the service's stand-in,
+// which each subnet must reach through its endpoint (the stand-in then
+// sees the function's private address) when its route table has the
+// endpoint's route, else through its NAT device (the Elastic IP).
+func (t *Twin) RunService(ctx context.Context, svc string) ([]SubnetResult, error) {
+	s := t.standIn(svc)
+	if s == nil {
+		return nil, fmt.Errorf("the twin has no stand-in for service %q (it has s3 and dynamodb)", svc)
+	}
+	t.resolver.ipv6.Store(false)
+	a := s.addr
+	t.resolver.service.Store(&a)
+	defer t.resolver.service.Store(nil)
+	return t.run(ctx, false, svc), nil
+}
+
+// expect is what a subnet's function must answer for a question, and the
+// network ACLs on its way (their ports split the invocations).
+func (t *Twin) expect(e *functionENI, ipv6 bool, svc string) (SubnetResult, []*netcheck.NetworkAcl) {
+	sn := t.facts.Subnets[e.subnet]
+	r := SubnetResult{Function: e.fn.ID, Subnet: e.subnet, Address: e.addr.String(), Service: svc, fn: e.fn, eni: e}
+	acls := []*netcheck.NetworkAcl{t.naclOf(sn)}
+	var eip netip.Addr
+	switch route := t.serviceRoute(sn, svc); {
+	case ipv6:
+		r.Nat, eip = t.expectedGateway6(sn), e.addr6
+	case svc != "" && route != nil:
+		r.Nat, r.Via = route.Target, "gateway endpoint "+route.Target
+		if t.endpointUsable(*route, t.facts.Vpcs[sn.VpcID]) {
+			eip = e.addr
+		}
+	default:
+		r.Nat, eip = t.expectedNat(sn, t.questionHost(svc))
+		if nd := t.natNode(r.Nat); nd != nil {
+			acls = append(acls, t.naclOf(t.facts.Subnets[nd.subnet]))
+		}
+		if svc != "" {
+			r.Via = "NAT"
+		}
+	}
+	if eip.IsValid() {
+		r.Expected = eip.String()
+	}
+	return r, acls
+}
+
+// questionHost is the address the function's connection goes to.
+func (t *Twin) questionHost(svc string) netip.Addr {
+	if s := t.standIn(svc); s != nil {
+		return s.addr
+	}
+	return netip.MustParseAddr(InternetHost)
+}
+
+func (t *Twin) run(ctx context.Context, ipv6 bool, svc string) []SubnetResult {
 	out := make([]SubnetResult, len(t.enis))
 	var wg sync.WaitGroup
 	for i, e := range t.enis {
-		sn := t.facts.Subnets[e.subnet]
-		nat, eip := t.expectedNat(sn)
-		acls := []*netcheck.NetworkAcl{t.naclOf(sn)}
-		if nd := t.natNode(nat); nd != nil {
-			acls = append(acls, t.naclOf(t.facts.Subnets[nd.subnet]))
-		}
-		if ipv6 {
-			nat, eip = t.expectedGateway6(sn), e.addr6
-			acls = acls[:1]
-		}
-		r := SubnetResult{Function: e.fn.ID, Subnet: e.subnet, Address: e.addr.String(), Nat: nat, fn: e.fn, eni: e}
-		if eip.IsValid() {
-			r.Expected = eip.String()
-		}
+		r, acls := t.expect(e, ipv6, svc)
 		wg.Add(1)
 		go func(i int, r SubnetResult, classes [][2]int) {
 			defer wg.Done()
