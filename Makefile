@@ -107,8 +107,9 @@ twin: synth twin-deps
 # test/emulator): start it, bootstrap, cdk deploy, print the outputs and the
 # inspection of the deployed network, then invoke the function (answered by
 # the VPC twin of that network: root) and print its answer with PASS or
-# FAIL. It keeps running until destroy-local.
-deploy-local: node_modules/.installed
+# FAIL. It installs what the twin needs (twin-deps) when missing. It keeps
+# running until destroy-local.
+deploy-local: node_modules/.installed twin-deps
 	go run ./cmd/localaws up
 
 # cdk destroy against the local emulator, then stop it (by its PID).
