@@ -200,143 +200,16 @@ func (e *egressEnv) destroy(t *testing.T, stack, vpc string) {
 	}
 }
 
-func filter(name string, values ...string) []ec2types.Filter {
-	return []ec2types.Filter{{Name: aws.String(name), Values: values}}
-}
-
 // count tells how many of a resource still exist (in a state AWS counts
 // as existing), given its type and physical id; routes and associations
 // go with their tables and subnets and are not counted.
 func (e *egressEnv) count(typ, id string) (int, error) {
-	ctx := e.ctx
-	switch typ {
-	case "AWS::EC2::VPC":
-		o, err := e.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: filter("vpc-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		return len(o.Vpcs), nil
-	case "AWS::EC2::Subnet":
-		o, err := e.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filter("subnet-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		return len(o.Subnets), nil
-	case "AWS::EC2::RouteTable":
-		o, err := e.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: filter("route-table-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		return len(o.RouteTables), nil
-	case "AWS::EC2::NatGateway":
-		o, err := e.ec2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: filter("nat-gateway-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		for _, g := range o.NatGateways {
-			if g.State != ec2types.NatGatewayStateDeleted {
-				n++
-			}
-		}
-		return n, nil
-	case "AWS::EC2::EIP":
-		o, err := e.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: filter("public-ip", id)})
-		if err != nil {
-			return 0, err
-		}
-		return len(o.Addresses), nil
-	case "AWS::EC2::EIPAssociation":
-		o, err := e.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: filter("association-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		return len(o.Addresses), nil
-	case "AWS::EC2::InternetGateway":
-		o, err := e.ec2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: filter("internet-gateway-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		return len(o.InternetGateways), nil
-	case "AWS::EC2::EgressOnlyInternetGateway":
-		o, err := e.ec2.DescribeEgressOnlyInternetGateways(ctx, &ec2.DescribeEgressOnlyInternetGatewaysInput{})
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		for _, g := range o.EgressOnlyInternetGateways {
-			if aws.ToString(g.EgressOnlyInternetGatewayId) == id {
-				n++
-			}
-		}
-		return n, nil
-	case "AWS::EC2::VPCCidrBlock":
-		o, err := e.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		for _, v := range o.Vpcs {
-			for _, a := range v.Ipv6CidrBlockAssociationSet {
-				if aws.ToString(a.AssociationId) == id && a.Ipv6CidrBlockState.State == ec2types.VpcCidrBlockStateCodeAssociated {
-					n++
-				}
-			}
-		}
-		return n, nil
-	case "AWS::EC2::NetworkInterface":
-		o, err := e.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: filter("network-interface-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		return len(o.NetworkInterfaces), nil
-	case "AWS::EC2::Instance":
-		o, err := e.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: filter("instance-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		for _, r := range o.Reservations {
-			for _, i := range r.Instances {
-				if i.State.Name != ec2types.InstanceStateNameTerminated { // AWS lists terminated instances for a while
-					n++
-				}
-			}
-		}
-		return n, nil
-	case "AWS::EC2::SecurityGroup":
-		o, err := e.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: filter("group-id", id)})
-		if err != nil {
-			return 0, err
-		}
-		return len(o.SecurityGroups), nil
-	case "AWS::EC2::NetworkAcl":
-		_, err := e.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{id}})
-		return existence(err)
-	case "AWS::EC2::VPCEndpoint":
-		o, err := e.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		for _, v := range o.VpcEndpoints {
-			if aws.ToString(v.VpcEndpointId) == id && !strings.EqualFold(string(v.State), "deleted") {
-				n++
-			}
-		}
-		return n, nil
-	case "AWS::Lambda::Function":
-		_, err := e.lam.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(id)})
-		return existence(err)
-	case "AWS::IAM::Role":
-		_, err := e.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(id)})
-		return existence(err)
-	}
-	return 0, nil
+	n, _, err := NewLeftovers(e.cfg).Count(e.ctx, typ, id)
+	return n, err
 }
 
 func (e *egressEnv) inVPC(what, vpc string) (int, error) {
-	ctx, f := e.ctx, filter("vpc-id", vpc)
+	ctx, f := e.ctx, Filter("vpc-id", vpc)
 	switch what {
 	case "network interfaces":
 		o, err := e.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: f})
@@ -373,27 +246,9 @@ func (e *egressEnv) inVPC(what, vpc string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		n := 0
-		for _, r := range o.Reservations {
-			for _, i := range r.Instances {
-				if i.State.Name != ec2types.InstanceStateNameTerminated {
-					n++
-				}
-			}
-		}
-		return n, nil
+		return LiveInstances(o), nil
 	}
 	return 0, fmt.Errorf("unknown kind %q", what)
-}
-
-func existence(err error) (int, error) {
-	if err == nil {
-		return 1, nil
-	}
-	if strings.Contains(err.Error(), "NotFound") || strings.Contains(err.Error(), "NoSuchEntity") {
-		return 0, nil
-	}
-	return 0, err
 }
 
 func TestEgressTemplates(t *testing.T) {

@@ -354,133 +354,19 @@ func breakAndRepairRoute(ctx context.Context, c *clients, outputs map[string]str
 
 // nothingLeft checks that no resource the stack created still exists.
 func nothingLeft(ctx context.Context, c *clients, created map[string]resource, outputs map[string]string, obs *observability) error {
-	filter := func(name string, ids ...string) []ec2types.Filter {
-		return []ec2types.Filter{{Name: aws.String(name), Values: ids}}
-	}
+	filter := localaws.Filter
 	vpc := outputs["VpcId"]
-	// How many of a resource still exist, by type, given its physical id.
-	// Routes and associations go with their tables and subnets.
-	byType := map[string]func(id string) (int, error){
-		"AWS::EC2::VPC": func(id string) (int, error) {
-			o, err := c.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: filter("vpc-id", id)})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.Vpcs), nil
-		},
-		"AWS::EC2::Subnet": func(id string) (int, error) {
-			o, err := c.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filter("subnet-id", id)})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.Subnets), nil
-		},
-		"AWS::EC2::RouteTable": func(id string) (int, error) {
-			o, err := c.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: filter("route-table-id", id)})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.RouteTables), nil
-		},
-		"AWS::EC2::NatGateway": func(id string) (int, error) {
-			o, err := c.ec2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: filter("nat-gateway-id", id)})
-			if err != nil {
-				return 0, err
-			}
-			n := 0
-			for _, g := range o.NatGateways {
-				if g.State != ec2types.NatGatewayStateDeleted { // AWS lists deleted NAT gateways for a while
-					n++
-				}
-			}
-			return n, nil
-		},
-		"AWS::EC2::InternetGateway": func(id string) (int, error) {
-			o, err := c.ec2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: filter("internet-gateway-id", id)})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.InternetGateways), nil
-		},
-		"AWS::EC2::NetworkAcl": func(id string) (int, error) {
-			_, err := c.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{NetworkAclIds: []string{id}})
-			return existence(err)
-		},
-		"AWS::EC2::SecurityGroup": func(id string) (int, error) {
-			o, err := c.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: filter("group-id", id)})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.SecurityGroups), nil
-		},
-		"AWS::EC2::EIP": func(id string) (int, error) { // its physical id is the address
-			o, err := c.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: filter("public-ip", id)})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.Addresses), nil
-		},
-		"AWS::EC2::VPCEndpoint": func(id string) (int, error) {
-			o, err := c.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{})
-			if err != nil {
-				return 0, err
-			}
-			n := 0
-			for _, e := range o.VpcEndpoints {
-				if aws.ToString(e.VpcEndpointId) == id && !strings.EqualFold(string(e.State), "deleted") { // AWS lists deleted endpoints for a while
-					n++
-				}
-			}
-			return n, nil
-		},
-		"AWS::EC2::Instance": func(id string) (int, error) {
-			o, err := c.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: filter("instance-id", id)})
-			if err != nil {
-				return 0, err
-			}
-			return liveInstances(o), nil
-		},
-		"AWS::EC2::NetworkInterface": func(id string) (int, error) {
-			o, err := c.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: filter("network-interface-id", id)})
-			if err != nil {
-				return 0, err
-			}
-			return len(o.NetworkInterfaces), nil
-		},
-		"AWS::EC2::EgressOnlyInternetGateway": func(id string) (int, error) {
-			o, err := c.ec2.DescribeEgressOnlyInternetGateways(ctx, &ec2.DescribeEgressOnlyInternetGatewaysInput{})
-			if err != nil {
-				return 0, err
-			}
-			n := 0
-			for _, g := range o.EgressOnlyInternetGateways {
-				if aws.ToString(g.EgressOnlyInternetGatewayId) == id {
-					n++
-				}
-			}
-			return n, nil
-		},
-		"AWS::EC2::VPCCidrBlock": func(id string) (int, error) { // an association id
-			o, err := c.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
-			if err != nil {
-				return 0, err
-			}
-			n := 0
-			for _, v := range o.Vpcs {
-				for _, a := range v.Ipv6CidrBlockAssociationSet {
-					if aws.ToString(a.AssociationId) == id && a.Ipv6CidrBlockState != nil && a.Ipv6CidrBlockState.State == ec2types.VpcCidrBlockStateCodeAssociated {
-						n++
-					}
-				}
-			}
-			return n, nil
-		},
-	}
+	counter := localaws.NewLeftovers(c.cfg)
 	var checks []check
+	// How many of each resource still exist, by type, given its physical
+	// id (routes and associations go with their tables and subnets).
 	for id, r := range created {
-		if f := byType[r.Type]; f != nil {
-			pid := r.PhysicalID
-			checks = append(checks, check{fmt.Sprintf("%s %s (%s)", r.Type, id, pid), func() (int, error) { return f(pid) }})
+		if counter.Counts(r.Type) {
+			typ, pid := r.Type, r.PhysicalID
+			checks = append(checks, check{fmt.Sprintf("%s %s (%s)", typ, id, pid), func() (int, error) {
+				n, _, err := counter.Count(ctx, typ, pid)
+				return n, err
+			}})
 		}
 	}
 	// Whatever else the VPC held (e.g. its default network ACL and security
@@ -505,7 +391,7 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 			if err != nil {
 				return 0, err
 			}
-			return liveInstances(o), nil
+			return localaws.LiveInstances(o), nil
 		}},
 		check{"VPC endpoint in the stack's VPC", func() (int, error) {
 			o, err := c.ec2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: filter("vpc-id", vpc)})
@@ -536,7 +422,7 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 		}},
 		check{"function " + outputs["FunctionName"], func() (int, error) {
 			_, err := c.lam.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(outputs["FunctionName"])})
-			return existence(err)
+			return localaws.Existence(err)
 		}},
 		check{"execution role of the stack", func() (int, error) {
 			o, err := c.iam.ListRoles(ctx, &iam.ListRolesInput{})
@@ -579,20 +465,6 @@ func nothingLeft(ctx context.Context, c *clients, created map[string]resource, o
 		return fmt.Errorf("left after cdk destroy:\n  %s", strings.Join(left, "\n  "))
 	}
 	return nil
-}
-
-// liveInstances counts the instances that are not terminated (AWS lists
-// terminated instances for a while).
-func liveInstances(o *ec2.DescribeInstancesOutput) int {
-	n := 0
-	for _, r := range o.Reservations {
-		for _, i := range r.Instances {
-			if i.State == nil || i.State.Name != ec2types.InstanceStateNameTerminated {
-				n++
-			}
-		}
-	}
-	return n
 }
 
 // check counts what is left of one thing the stack created.
@@ -647,17 +519,6 @@ func observabilityLeft(ctx context.Context, c *clients, vpc string, obs *observa
 			return n, nil
 		}},
 	}
-}
-
-// existence turns a Get* error into a count: NotFound means 0.
-func existence(err error) (int, error) {
-	if err == nil {
-		return 1, nil
-	}
-	if strings.Contains(err.Error(), "NotFound") || strings.Contains(err.Error(), "NoSuchEntity") {
-		return 0, nil
-	}
-	return 0, err
 }
 
 // TestFailedDeployLeavesNothingRunning deploys a cloud assembly whose
