@@ -12,26 +12,12 @@
 package main
 
 import (
-	"context"
 	"os"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/vpclambda/vpclambda/netcheck"
 	"github.com/vpclambda/vpclambda/netcheck/awsfacts"
 )
 
 func main() {
-	os.Exit(netcheck.RunCLIWithStacks(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, fromStack))
-}
-
-func fromStack(stack string) (*netcheck.Facts, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return awsfacts.NewClients(cfg).FromStack(ctx, stack)
+	os.Exit(netcheck.RunCLIWithStacks(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, awsfacts.FromStackDefault))
 }

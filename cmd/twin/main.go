@@ -29,7 +29,7 @@ import (
 )
 
 func main() {
-	os.Exit(twin.CLI{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, FromStack: fromStack, FromFunction: fromFunction, FunctionEnv: functionEnv, Build: build}.Run(os.Args[1:]))
+	os.Exit(twin.CLI{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, FromStack: awsfacts.FromStackDefault, FromFunction: fromFunction, FunctionEnv: functionEnv, Build: build}.Run(os.Args[1:]))
 }
 
 // build builds the handler with the project's own Go build (cached).
@@ -75,14 +75,4 @@ func functionEnv(name string) (map[string]string, error) {
 		}
 	}
 	return env, nil
-}
-
-func fromStack(stack string) (*netcheck.Facts, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return awsfacts.NewClients(cfg).FromStack(ctx, stack)
 }
