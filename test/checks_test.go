@@ -100,18 +100,7 @@ func TestCfnLint(t *testing.T) {
 func TestCdkNag(t *testing.T) {
 	f := get(t, "app")
 	outdir := f.Outdir
-	meta, err := os.ReadFile(filepath.Join(outdir, stacks.DefaultStackName+".metadata.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var entries map[string][]struct {
-		Type string
-		Data interface{}
-	}
-	if err := json.Unmarshal(meta, &entries); err != nil {
-		t.Fatal(err)
-	}
-	for path, es := range entries {
+	for path, es := range metadataEntries(t, f) {
 		for _, e := range es {
 			msg := fmt.Sprint(e.Data)
 			if (e.Type == "aws:cdk:error" || e.Type == "aws:cdk:warning") && strings.Contains(msg, "AwsSolutions-") {
@@ -203,4 +192,25 @@ func TestSnapshot(t *testing.T) {
 		}
 		t.Fatalf("template differs from %s in length (%d vs %d lines); review, then run: make snapshot", path, len(gl), len(wl))
 	}
+}
+
+// metadataEntry is one annotation of the cloud assembly's metadata file
+// (errors and warnings of aspects such as cdk-nag land there).
+type metadataEntry struct {
+	Type string
+	Data interface{}
+}
+
+// metadataEntries reads a fixture's stack metadata, by construct path.
+func metadataEntries(t *testing.T, f *fixture) map[string][]metadataEntry {
+	t.Helper()
+	meta, err := os.ReadFile(filepath.Join(f.Outdir, *f.Stack.ArtifactId()+".metadata.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries map[string][]metadataEntry
+	if err := json.Unmarshal(meta, &entries); err != nil {
+		t.Fatal(err)
+	}
+	return entries
 }

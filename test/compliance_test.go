@@ -3,7 +3,6 @@ package test
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -90,18 +89,7 @@ func TestCompliancePacks(t *testing.T) {
 	for _, name := range variantNames() {
 		t.Run(name, func(t *testing.T) {
 			f := get(t, name)
-			meta, err := os.ReadFile(filepath.Join(f.Outdir, *f.Stack.ArtifactId()+".metadata.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var entries map[string][]struct {
-				Type string
-				Data interface{}
-			}
-			if err := json.Unmarshal(meta, &entries); err != nil {
-				t.Fatal(err)
-			}
-			for path, es := range entries {
+			for path, es := range metadataEntries(t, f) {
 				for _, e := range es {
 					if e.Type == "aws:cdk:error" || e.Type == "aws:cdk:warning" {
 						t.Errorf("%s on %s: %v", strings.TrimPrefix(e.Type, "aws:cdk:"), path, e.Data)
