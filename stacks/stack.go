@@ -99,7 +99,8 @@ func (s *Stack) addOutputs() {
 		awscdk.NewCfnOutput(s.Stack, jsii.String(id), &awscdk.CfnOutputProps{Value: value, Description: jsii.String(desc)})
 	}
 	fn := vl.Function.Function
-	out("FunctionName", "Name of the VPC-attached Lambda function", fn.FunctionName())
+	name := fn.FunctionName()
+	out("FunctionName", "Name of the VPC-attached Lambda function", name)
 	out("FunctionArn", "ARN of the VPC-attached Lambda function", fn.FunctionArn())
 	out("VpcId", "VPC the function is attached to", vl.Vpc.VpcId())
 	var subnets []*string
@@ -123,7 +124,7 @@ func (s *Stack) addOutputs() {
 	}
 	out("InvokeCommand", "Invoke the function; its publicIp must be one of NatPublicIps",
 		awscdk.Fn_Join(jsii.String(""), &[]*string{
-			jsii.String("aws lambda invoke --function-name "), fn.FunctionName(),
+			jsii.String("aws lambda invoke --function-name "), name,
 			jsii.String(" --region "), s.Stack.Region(),
 			jsii.String(" /dev/stdout"),
 		}))

@@ -77,9 +77,9 @@ func (a *NatAlarms) Add(id string, props *awscloudwatch.AlarmProps) awscloudwatc
 		alarm.AddAlarmAction(action)
 		alarm.AddOkAction(action)
 	} else {
-		suppress(alarm.Node().DefaultChild().(awscdk.CfnResource),
+		setSuppressions(alarm.Node().DefaultChild().(awscdk.CfnResource), because(
 			"No notification target was given (AlarmProps.Topic), so the alarm has no action; its state changes still reach the CloudWatch console and Amazon EventBridge (CloudWatch Alarm State Change events), where the account's own routing applies. Creating an SNS topic for every embedder would add a resource that itself needs encryption and subscribers.",
-			"NIST.800.53.R5-CloudWatchAlarmAction", "HIPAA.Security-CloudWatchAlarmAction")
+			"NIST.800.53.R5-CloudWatchAlarmAction", "HIPAA.Security-CloudWatchAlarmAction")...)
 	}
 	a.All = append(a.All, alarm)
 	return alarm
@@ -96,9 +96,9 @@ func (v *VpcLambda) buildAlarms(p *AlarmProps) {
 			return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 				Namespace:     jsii.String("AWS/NATGateway"),
 				MetricName:    jsii.String(name),
-				DimensionsMap: &map[string]*string{"NatGatewayId": nat.AttrNatGatewayId()},
+				DimensionsMap: &map[string]*string{"NatGatewayId": v.id(nat, nat.AttrNatGatewayId)},
 				Statistic:     jsii.String("Sum"),
-				Period:        awscdk.Duration_Minutes(jsii.Number(1)),
+				Period:        v.oneMinute(),
 			})
 		}
 		what := fmt.Sprintf("NAT gateway %d of %s", i+1, v.path)
@@ -120,7 +120,7 @@ func (v *VpcLambda) buildAlarms(p *AlarmProps) {
 				"fromDestination": metric("PacketsInFromDestination"),
 			},
 			Label:  jsii.String("dropped packets (%)"),
-			Period: awscdk.Duration_Minutes(jsii.Number(1)),
+			Period: v.oneMinute(),
 		})
 		a.PacketsDropped = append(a.PacketsDropped, a.Add(fmt.Sprintf("NatGateway%dPacketsDropped", i+1), &awscloudwatch.AlarmProps{
 			AlarmDescription: jsii.String(fmt.Sprintf("%s dropped more than %g %% of its packets for %d minutes (PacketsDropCount): "+

@@ -56,9 +56,9 @@ func (b *networkBuilder) gatewayEndpoints(services []GatewayEndpointService) {
 	}
 	var rts []interface{}
 	for _, rt := range b.n.PrivateRouteTables {
-		rts = append(rts, rt.AttrRouteTableId())
+		rts = append(rts, b.v.id(rt, rt.AttrRouteTableId))
 	}
-	region := awscdk.Stack_Of(b.v).Region()
+	region := b.v.region()
 	b.n.GatewayEndpoints = map[GatewayEndpointService]awsec2.CfnVPCEndpoint{}
 	for _, s := range services {
 		id := map[GatewayEndpointService]string{GatewayEndpointS3: "S3Endpoint", GatewayEndpointDynamoDB: "DynamoDbEndpoint"}[s]

@@ -135,26 +135,27 @@ func (v *VpcLambda) buildFlowLog(fl *FlowLogProps, key awskms.IKey) {
 		traffic = awsec2.FlowLogTrafficType_ALL
 	}
 	props := &awsec2.CfnFlowLogProps{
-		ResourceId:   v.Network.Vpc.AttrVpcId(),
+		ResourceId:   v.id(v.Network.Vpc, v.Network.Vpc.AttrVpcId),
 		ResourceType: jsii.String("VPC"),
 		TrafficType:  jsii.String(string(traffic)),
 		LogFormat:    jsii.String(FlowLogFormat()),
-		Tags:         &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*scope.Node().Path() + "/FlowLog")}},
+		Tags:         &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(v.path + "/FlowLog")}},
 	}
 	out := &FlowLog{}
 	if fl.Bucket != nil {
 		props.LogDestinationType = jsii.String("s3")
 		props.LogDestination = fl.Bucket.BucketArn()
 	} else {
-		stack := awscdk.Stack_Of(scope)
+		stack := v.stack()
 		out.LogGroup = awslogs.NewLogGroup(scope, jsii.String("FlowLogGroup"), &awslogs.LogGroupProps{
 			Retention:     orDefault(fl.LogRetention, awslogs.RetentionDays_ONE_MONTH),
 			RemovalPolicy: orDefault(fl.LogRemovalPolicy, awscdk.RemovalPolicy_DESTROY),
 			EncryptionKey: key,
 		})
 		suppressUnencryptedLogGroup(out.LogGroup, key)
+		logGroupArn := out.LogGroup.LogGroupArn()
 		out.Role = awsiam.NewRole(scope, jsii.String("FlowLogRole"), &awsiam.RoleProps{
-			Description: jsii.String("Writes the VPC flow log of " + *scope.Node().Path() + " to its log group"),
+			Description: jsii.String("Writes the VPC flow log of " + v.path + " to its log group"),
 			// Only flow logs of this account may use the role (AWS's
 			// confused-deputy guard for the flow log service).
 			AssumedBy: awsiam.NewServicePrincipal(jsii.String("vpc-flow-logs.amazonaws.com"), &awsiam.ServicePrincipalOpts{
@@ -170,16 +171,16 @@ func (v *VpcLambda) buildFlowLog(fl *FlowLogProps, key awskms.IKey) {
 		// packs (IAMNoInlinePolicy) ask for policies that can be reviewed
 		// and reused on their own.
 		out.Policy = awsiam.NewManagedPolicy(scope, jsii.String("FlowLogPolicy"), &awsiam.ManagedPolicyProps{
-			Description: jsii.String("Lets the VPC flow log of " + *scope.Node().Path() + " write to its log group, and nowhere else"),
+			Description: jsii.String("Lets the VPC flow log of " + v.path + " write to its log group, and nowhere else"),
 			Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Sid:       jsii.String("WriteFlowLogRecords"),
 				Actions:   jsii.Strings("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"),
-				Resources: jsii.Strings(*out.LogGroup.LogGroupArn()),
+				Resources: &[]*string{logGroupArn},
 			})},
 			Roles: &[]awsiam.IRole{out.Role},
 		})
 		props.LogDestinationType = jsii.String("cloud-watch-logs")
-		props.LogDestination = out.LogGroup.LogGroupArn()
+		props.LogDestination = logGroupArn
 		props.DeliverLogsPermissionArn = out.Role.RoleArn()
 	}
 	out.FlowLog = awsec2.NewCfnFlowLog(scope, jsii.String("FlowLog"), props)
@@ -191,7 +192,8 @@ func (v *VpcLambda) buildFlowLog(fl *FlowLogProps, key awskms.IKey) {
 	v.FlowLog = out
 }
 
-// suppressUnencryptedLogGroup records, on a log group without a customer
+// suppressUnencryptedLogGroup records, on a log group the construct has
+// just created without a customer
 // managed key, why the compliance packs' CloudWatchLogGroupEncrypted
 // finding does not apply.
 func suppressUnencryptedLogGroup(lg awslogs.LogGroup, key awskms.IKey) {
@@ -199,8 +201,8 @@ func suppressUnencryptedLogGroup(lg awslogs.LogGroup, key awskms.IKey) {
 		return
 	}
 	reason := "CloudWatch Logs encrypts every log group at rest with AWS-owned keys. A customer managed KMS key (VpcLambdaProps.LogEncryptionKey) adds control over who can decrypt, for about USD 1 a month per key plus requests; the construct leaves that choice to the embedder and uses the service encryption by default."
-	suppress(lg.Node().DefaultChild().(awscdk.CfnResource), reason,
-		"NIST.800.53.R5-CloudWatchLogGroupEncrypted", "HIPAA.Security-CloudWatchLogGroupEncrypted", "PCI.DSS.321-CloudWatchLogGroupEncrypted")
+	setSuppressions(lg.Node().DefaultChild().(awscdk.CfnResource), because(reason,
+		"NIST.800.53.R5-CloudWatchLogGroupEncrypted", "HIPAA.Security-CloudWatchLogGroupEncrypted", "PCI.DSS.321-CloudWatchLogGroupEncrypted")...)
 }
 
 // orDefault returns v, or def when v is the zero value.

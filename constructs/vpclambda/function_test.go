@@ -143,6 +143,24 @@ func TestUserRoleGetsPolicyAndDeny(t *testing.T) {
 	}
 }
 
+// A user's role keeps the cdk-nag suppressions its owner put on it; the
+// construct adds its own (AwsSolutions-IAM4 for the managed policy) beside
+// them instead of replacing the role's metadata.
+func TestUserRoleKeepsItsSuppressions(t *testing.T) {
+	res := synthFunction(t, func(stack awscdk.Stack, o *FunctionOptions) {
+		role := awsiam.NewRole(stack, jsii.String("Mine"), &awsiam.RoleProps{AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil)})
+		addSuppressions(role.Node().DefaultChild().(awscdk.CfnResource), NagSuppression{Rule: "AwsSolutions-IAM5", Reason: "the owner's own reason"})
+		o.Role = role
+	})
+	roleID, _ := only(t, res, "AWS::IAM::Role")
+	md := js(res[roleID]["Metadata"])
+	for _, want := range []string{"AwsSolutions-IAM5", "the owner's own reason", "AwsSolutions-IAM4"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the role's cdk_nag metadata lacks %q: %s", want, md)
+		}
+	}
+}
+
 // A log group of the user's is used as it is: the construct creates none
 // and no log-retention custom resource exists.
 func TestUserLogGroup(t *testing.T) {

@@ -32,9 +32,8 @@ func takeTracing(props *awslambda.FunctionProps) awslambda.Tracing {
 // harden applies the function options the compliance packs ask about:
 // tracing (with its permission in a customer managed policy), and, for
 // reserved concurrency and a dead-letter queue left unset, the reasons why
-// that is the default.
-func (v *VpcLambda) harden(scope constructs.Construct, af *AttachedFunction, tracing awslambda.Tracing, opts *awslambda.FunctionOptions) {
-	fnCfn := af.Function.Node().DefaultChild().(awslambda.CfnFunction)
+// that is the default. It returns what the function must be created after.
+func (v *VpcLambda) harden(scope constructs.Construct, af *AttachedFunction, fnCfn awslambda.CfnFunction, tracing awslambda.Tracing, opts *awslambda.FunctionOptions) (after []constructs.IDependable) {
 	if tracing != awslambda.Tracing_DISABLED {
 		mode := "Active"
 		if tracing == awslambda.Tracing_PASS_THROUGH {
@@ -51,22 +50,27 @@ func (v *VpcLambda) harden(scope constructs.Construct, af *AttachedFunction, tra
 			Roles: &[]awsiam.IRole{af.Role},
 		})
 		policyCfn := af.TracingPolicy.Node().DefaultChild().(awscdk.CfnResource)
-		fnCfn.AddResourceDependency(policyCfn, jsii.String("the function sends traces from its first invocation"))
-		addSuppressions(policyCfn, NagSuppression{
+		// The function sends traces from its first invocation.
+		after = append(after, policyCfn)
+		setSuppressions(policyCfn, NagSuppression{
 			Rule:      "AwsSolutions-IAM5",
 			AppliesTo: []string{"Resource::*"},
 			Reason:    "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (AWS Service Authorization Reference for X-Ray): the resource must be *. The policy grants nothing else.",
 		})
 	}
+	var fnRules []NagSuppression
 	if opts.ReservedConcurrentExecutions == nil {
-		suppress(fnCfn,
+		fnRules = append(fnRules, because(
 			"Reserved concurrency is off by default: it is taken from the account's unreserved pool, and on accounts with the default quota of 10 any reservation fails the deploy (Lambda keeps 10 unreserved). Set FunctionOptions.ReservedConcurrentExecutions to cap or guarantee the function's concurrency.",
-			"NIST.800.53.R5-LambdaConcurrency", "HIPAA.Security-LambdaConcurrency")
+			"NIST.800.53.R5-LambdaConcurrency", "HIPAA.Security-LambdaConcurrency")...)
 	}
 	if opts.DeadLetterQueue == nil && opts.DeadLetterTopic == nil && (opts.DeadLetterQueueEnabled == nil || !*opts.DeadLetterQueueEnabled) {
-		suppress(fnCfn,
+		fnRules = append(fnRules, because(
 			"A dead-letter queue only receives events of asynchronous invocations that failed every retry; a function called synchronously (as this construct's default caller, the invoke command, does) returns its error to the caller. Set FunctionOptions.DeadLetterQueue (or OnFailure) for asynchronous event sources.",
-			"Serverless-LambdaDLQ", "NIST.800.53.R5-LambdaDLQ", "HIPAA.Security-LambdaDLQ")
+			"Serverless-LambdaDLQ", "NIST.800.53.R5-LambdaDLQ", "HIPAA.Security-LambdaDLQ")...)
+	}
+	if len(fnRules) > 0 {
+		setSuppressions(fnCfn, fnRules...)
 	}
 	// Options such as a dead-letter queue or destinations make aws-cdk
 	// grant the role access to them in the role's default (inline) policy,
@@ -78,4 +82,5 @@ func (v *VpcLambda) harden(scope constructs.Construct, af *AttachedFunction, tra
 				"NIST.800.53.R5-IAMNoInlinePolicy", "HIPAA.Security-IAMNoInlinePolicy", "PCI.DSS.321-IAMNoInlinePolicy")
 		}
 	}
+	return after
 }

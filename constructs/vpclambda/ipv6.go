@@ -62,9 +62,9 @@ func (d *dualStack) subnet(props *awsec2.CfnSubnetProps, index int) func(awsec2.
 // internet gateway.
 func (d *dualStack) privateRoute(rtID string, rt awsec2.CfnRouteTable) awsec2.CfnRoute {
 	r := awsec2.NewCfnRoute(d.b.v, jsii.String(rtID+"Ipv6DefaultRoute"), &awsec2.CfnRouteProps{
-		RouteTableId:                rt.AttrRouteTableId(),
+		RouteTableId:                d.b.v.id(rt, rt.AttrRouteTableId),
 		DestinationIpv6CidrBlock:    jsii.String(anyIpv6),
-		EgressOnlyInternetGatewayId: d.eigw.AttrId(),
+		EgressOnlyInternetGatewayId: d.b.v.id(d.eigw, d.eigw.AttrId),
 	})
 	d.b.n.PrivateIpv6DefaultRoutes = append(d.b.n.PrivateIpv6DefaultRoutes, r)
 	d.b.path(r)
@@ -76,9 +76,9 @@ func (d *dualStack) privateRoute(rtID string, rt awsec2.CfnRouteTable) awsec2.Cf
 func (d *dualStack) publicRoute() {
 	n := d.b.n
 	n.PublicIpv6DefaultRoute = awsec2.NewCfnRoute(d.b.v, jsii.String("PublicIpv6DefaultRoute"), &awsec2.CfnRouteProps{
-		RouteTableId:             n.PublicRouteTable.AttrRouteTableId(),
+		RouteTableId:             d.b.v.id(n.PublicRouteTable, n.PublicRouteTable.AttrRouteTableId),
 		DestinationIpv6CidrBlock: jsii.String(anyIpv6),
-		GatewayId:                n.InternetGateway.AttrInternetGatewayId(),
+		GatewayId:                d.b.v.id(n.InternetGateway, n.InternetGateway.AttrInternetGatewayId),
 	})
 	n.PublicIpv6DefaultRoute.AddResourceDependency(n.GatewayAttachment, jsii.String("the internet gateway must be attached before it is a route target"))
 	d.b.path(n.PublicIpv6DefaultRoute)

@@ -18,13 +18,20 @@ type NagSuppression struct {
 // suppress adds suppressions of rules, all for the same reason, to the
 // resource's cdk_nag metadata, keeping those already there.
 func suppress(r awscdk.CfnResource, reason string, rules ...string) {
+	addSuppressions(r, because(reason, rules...)...)
+}
+
+// because lists suppressions of rules, all for the same reason.
+func because(reason string, rules ...string) []NagSuppression {
 	var ss []NagSuppression
 	for _, rule := range rules {
 		ss = append(ss, NagSuppression{Rule: rule, Reason: reason})
 	}
-	addSuppressions(r, ss...)
+	return ss
 }
 
+// addSuppressions adds suppressions to the resource's cdk_nag metadata,
+// keeping those already there (an embedder's, or the construct's own).
 func addSuppressions(r awscdk.CfnResource, ss ...NagSuppression) {
 	var list []interface{}
 	if m, ok := r.GetMetadata(jsii.String("cdk_nag")).(map[string]interface{}); ok {
@@ -32,6 +39,18 @@ func addSuppressions(r awscdk.CfnResource, ss ...NagSuppression) {
 			list = append(list, existing...)
 		}
 	}
+	writeSuppressions(r, list, ss)
+}
+
+// setSuppressions writes the resource's cdk_nag metadata without reading
+// what is there: a round trip to the CDK less than addSuppressions. Only
+// for a resource the construct has just created, and once per resource
+// (a second call replaces the first; gather the list first).
+func setSuppressions(r awscdk.CfnResource, ss ...NagSuppression) {
+	writeSuppressions(r, nil, ss)
+}
+
+func writeSuppressions(r awscdk.CfnResource, list []interface{}, ss []NagSuppression) {
 	for _, s := range ss {
 		e := map[string]interface{}{"id": s.Rule, "reason": s.Reason}
 		if len(s.AppliesTo) > 0 {
@@ -81,14 +100,14 @@ func (v *VpcLambda) networkSuppressions() {
 		routes = append(routes, n.PublicIpv6DefaultRoute)
 	}
 	for _, r := range routes {
-		suppress(r,
+		setSuppressions(r, because(
 			"The public subnet holds only the NAT devices (no public IPs on launch), and its default route to the internet gateway is how they reach the internet (and, with IPv6, how the public subnet's own IPv6 traffic does): AWS's reference topology for a VPC Lambda function with internet access. The function's private subnets route to the NAT gateway, never to the internet gateway.",
-			"NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW", "HIPAA.Security-VPCNoUnrestrictedRouteToIGW", "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW")
+			"NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW", "HIPAA.Security-VPCNoUnrestrictedRouteToIGW", "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW")...)
 	}
 	v.natInstanceSuppressions()
-	suppress(n.Vpc,
+	setSuppressions(n.Vpc, because(
 		"Nothing the construct creates uses the VPC's default security group: every function gets the construct's own security group, without inbound rules. Removing the default group's rules needs a Lambda-backed custom resource (Custom::VpcRestrictDefaultSG), which the construct does not use by design (no code running at deploy time); keep the default group unused, which AWS Config's vpc-default-security-group-closed rule can monitor.",
-		"NIST.800.53.R5-VPCDefaultSecurityGroupClosed", "HIPAA.Security-VPCDefaultSecurityGroupClosed", "PCI.DSS.321-VPCDefaultSecurityGroupClosed")
+		"NIST.800.53.R5-VPCDefaultSecurityGroupClosed", "HIPAA.Security-VPCDefaultSecurityGroupClosed", "PCI.DSS.321-VPCDefaultSecurityGroupClosed")...)
 }
 
 // natInstanceSuppressions records, on the NAT instances and their security
@@ -97,12 +116,12 @@ func (v *VpcLambda) networkSuppressions() {
 func (v *VpcLambda) natInstanceSuppressions() {
 	n := v.Network
 	if n.NatInstanceSecurityGroup != nil {
-		suppress(n.NatInstanceSecurityGroup,
+		setSuppressions(n.NatInstanceSecurityGroup, because(
 			"A NAT instance forwards whatever the functions send, so its security group allows all protocols, but only from the private subnets' CIDR blocks: nothing from the internet. The rule flags any all-protocol ingress rule whatever its source.",
-			"NIST.800.53.R5-EC2RestrictedCommonPorts", "HIPAA.Security-EC2RestrictedCommonPorts", "PCI.DSS.321-EC2RestrictedCommonPorts")
+			"NIST.800.53.R5-EC2RestrictedCommonPorts", "HIPAA.Security-EC2RestrictedCommonPorts", "PCI.DSS.321-EC2RestrictedCommonPorts")...)
 	}
 	for _, inst := range n.NatInstances {
-		addSuppressions(inst,
+		setSuppressions(inst,
 			NagSuppression{Rule: "NIST.800.53.R5-EC2IMDSv2Enabled", Reason: imdsReason},
 			NagSuppression{Rule: "HIPAA.Security-EC2IMDSv2Enabled", Reason: imdsReason},
 			NagSuppression{Rule: "NIST.800.53.R5-EC2InstancesInVPC", Reason: inVpcReason},

@@ -97,7 +97,7 @@ func (p *NatGatewayProvider) provide(b *networkBuilder, j int, subnet awsec2.Cfn
 	}
 	props := &awsec2.CfnNatGatewayProps{
 		AllocationId:     eips[0].AttrAllocationId(),
-		SubnetId:         subnet.AttrSubnetId(),
+		SubnetId:         b.v.id(subnet, subnet.AttrSubnetId),
 		ConnectivityType: jsii.String("public"),
 		Tags:             b.tag(natID),
 	}
@@ -112,5 +112,5 @@ func (p *NatGatewayProvider) provide(b *networkBuilder, j int, subnet awsec2.Cfn
 	n.NatGateways = append(n.NatGateways, nat)
 	n.ElasticIps = append(n.ElasticIps, eips[0])
 	n.SecondaryElasticIps = append(n.SecondaryElasticIps, eips[1:])
-	return natTarget{natGatewayID: nat.AttrNatGatewayId(), path: []awscdk.CfnResource{nat}}
+	return natTarget{natGatewayID: b.v.id(nat, nat.AttrNatGatewayId), path: []awscdk.CfnResource{nat}}
 }

@@ -154,7 +154,7 @@ func (p *NatInstanceProvider) provide(b *networkBuilder, j int, subnet awsec2.Cf
 	imageID := image.GetImage(b.v).ImageId
 	id := fmt.Sprintf("NatInstance%d", j+1)
 	eni := awsec2.NewCfnNetworkInterface(b.v, jsii.String(id+"NetworkInterface"), &awsec2.CfnNetworkInterfaceProps{
-		SubnetId:        subnet.AttrSubnetId(),
+		SubnetId:        b.v.id(subnet, subnet.AttrSubnetId),
 		GroupSet:        &[]interface{}{n.NatInstanceSecurityGroup.AttrGroupId()},
 		SourceDestCheck: jsii.Bool(false), // it forwards traffic that is neither from nor to itself
 		Description:     jsii.String("NAT instance " + id + ": the private route table's target"),

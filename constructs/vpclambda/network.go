@@ -62,11 +62,11 @@ func (b *networkBuilder) vpc() {
 		EnableDnsHostnames: jsii.Bool(true),
 		Tags:               b.tag("Vpc"),
 	})
-	b.vpcID = n.Vpc.AttrVpcId()
+	b.vpcID = b.v.id(n.Vpc, n.Vpc.AttrVpcId)
 	n.InternetGateway = awsec2.NewCfnInternetGateway(b.v, jsii.String("InternetGateway"), &awsec2.CfnInternetGatewayProps{Tags: b.tag("InternetGateway")})
 	n.GatewayAttachment = awsec2.NewCfnVPCGatewayAttachment(b.v, jsii.String("InternetGatewayAttachment"), &awsec2.CfnVPCGatewayAttachmentProps{
 		VpcId:             b.vpcID,
-		InternetGatewayId: n.InternetGateway.AttrInternetGatewayId(),
+		InternetGatewayId: b.v.id(n.InternetGateway, n.InternetGateway.AttrInternetGatewayId),
 	})
 	b.path(n.GatewayAttachment)
 }
@@ -100,10 +100,10 @@ func (b *networkBuilder) subnet(id string, public bool, index int, cidr string, 
 	s := awsec2.NewCfnSubnet(b.v, jsii.String(id), props)
 	after(s)
 	b.path(awsec2.NewCfnSubnetRouteTableAssociation(b.v, jsii.String(id+"RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
-		SubnetId: s.AttrSubnetId(), RouteTableId: rt.AttrRouteTableId(),
+		SubnetId: b.v.id(s, s.AttrSubnetId), RouteTableId: b.v.id(rt, rt.AttrRouteTableId),
 	}))
 	b.path(awsec2.NewCfnSubnetNetworkAclAssociation(b.v, jsii.String(id+"NetworkAclAssociation"), &awsec2.CfnSubnetNetworkAclAssociationProps{
-		SubnetId: s.AttrSubnetId(), NetworkAclId: acl.AttrId(),
+		SubnetId: b.v.id(s, s.AttrSubnetId), NetworkAclId: b.v.id(acl, acl.AttrId),
 	}))
 	return s
 }
@@ -114,9 +114,9 @@ func (b *networkBuilder) publicRoutes() {
 	n := b.n
 	n.PublicRouteTable = awsec2.NewCfnRouteTable(b.v, jsii.String("PublicRouteTable"), &awsec2.CfnRouteTableProps{VpcId: b.vpcID, Tags: b.tag("PublicRouteTable")})
 	n.PublicDefaultRoute = awsec2.NewCfnRoute(b.v, jsii.String("PublicDefaultRoute"), &awsec2.CfnRouteProps{
-		RouteTableId:         n.PublicRouteTable.AttrRouteTableId(),
+		RouteTableId:         b.v.id(n.PublicRouteTable, n.PublicRouteTable.AttrRouteTableId),
 		DestinationCidrBlock: jsii.String(anyIpv4),
-		GatewayId:            n.InternetGateway.AttrInternetGatewayId(),
+		GatewayId:            b.v.id(n.InternetGateway, n.InternetGateway.AttrInternetGatewayId),
 	})
 	// A route to an internet gateway fails until the gateway is attached.
 	n.PublicDefaultRoute.AddResourceDependency(n.GatewayAttachment, jsii.String("the internet gateway must be attached before it is a route target"))
@@ -140,7 +140,7 @@ func (b *networkBuilder) publicTier() {
 		rtID := fmt.Sprintf("PrivateRouteTable%d", j+1)
 		rt := awsec2.NewCfnRouteTable(b.v, jsii.String(rtID), &awsec2.CfnRouteTableProps{VpcId: b.vpcID, Tags: b.tag(rtID)})
 		route := awsec2.NewCfnRoute(b.v, jsii.String(rtID+"DefaultRoute"), &awsec2.CfnRouteProps{
-			RouteTableId:         rt.AttrRouteTableId(),
+			RouteTableId:         b.v.id(rt, rt.AttrRouteTableId),
 			DestinationCidrBlock: jsii.String(anyIpv4),
 			NatGatewayId:         target.natGatewayID,
 			NetworkInterfaceId:   target.networkInterfaceID,
@@ -172,8 +172,9 @@ func (b *networkBuilder) reference() {
 	n, np, v := b.n, b.np, b.v
 	var privateIDs, privateRTs, privateCidrs []*string
 	for i, s := range n.PrivateSubnets {
-		privateIDs = append(privateIDs, s.AttrSubnetId())
-		privateRTs = append(privateRTs, n.PrivateRouteTables[i%len(n.PrivateRouteTables)].AttrRouteTableId())
+		privateIDs = append(privateIDs, b.v.id(s, s.AttrSubnetId))
+		rt := n.PrivateRouteTables[i%len(n.PrivateRouteTables)]
+		privateRTs = append(privateRTs, b.v.id(rt, rt.AttrRouteTableId))
 		privateCidrs = append(privateCidrs, jsii.String(np.layout.Private[i].String()))
 	}
 	attrs := &awsec2.VpcAttributes{
@@ -187,8 +188,8 @@ func (b *networkBuilder) reference() {
 	if len(n.PublicSubnets) == len(np.azs) {
 		var ids, rts, cidrs []*string
 		for j, s := range n.PublicSubnets {
-			ids = append(ids, s.AttrSubnetId())
-			rts = append(rts, n.PublicRouteTable.AttrRouteTableId())
+			ids = append(ids, b.v.id(s, s.AttrSubnetId))
+			rts = append(rts, b.v.id(n.PublicRouteTable, n.PublicRouteTable.AttrRouteTableId))
 			cidrs = append(cidrs, jsii.String(np.layout.Public[j].String()))
 		}
 		attrs.PublicSubnetIds, attrs.PublicSubnetRouteTableIds, attrs.PublicSubnetIpv4CidrBlocks = &ids, &rts, &cidrs
@@ -201,9 +202,9 @@ func (b *networkBuilder) reference() {
 	}
 	for j, s := range n.PublicSubnets {
 		v.PublicSubnets = append(v.PublicSubnets, awsec2.Subnet_FromSubnetAttributes(v, jsii.String(fmt.Sprintf("PublicSubnet%dReference", j+1)), &awsec2.SubnetAttributes{
-			SubnetId:         s.AttrSubnetId(),
+			SubnetId:         b.v.id(s, s.AttrSubnetId),
 			AvailabilityZone: np.azs[j],
-			RouteTableId:     n.PublicRouteTable.AttrRouteTableId(),
+			RouteTableId:     b.v.id(n.PublicRouteTable, n.PublicRouteTable.AttrRouteTableId),
 			Ipv4CidrBlock:    jsii.String(np.layout.Public[j].String()),
 		}))
 	}
@@ -232,7 +233,7 @@ func (b *networkBuilder) naclEntries(tier string, acl awsec2.CfnNetworkAcl, rule
 	var out []awsec2.CfnNetworkAclEntry
 	for _, r := range rules {
 		props := &awsec2.CfnNetworkAclEntryProps{
-			NetworkAclId: acl.AttrId(),
+			NetworkAclId: b.v.id(acl, acl.AttrId),
 			RuleNumber:   jsii.Number(r.RuleNumber),
 			RuleAction:   jsii.String("allow"),
 			Egress:       jsii.Bool(r.Egress),

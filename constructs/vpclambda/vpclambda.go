@@ -181,8 +181,9 @@ type VpcLambda struct {
 	// LogEncryptionKey is VpcLambdaProps.LogEncryptionKey (nil for none).
 	LogEncryptionKey awskms.IKey
 
-	ipv6 bool   // dual-stack subnets: functions allow IPv6
-	path string // the construct's path, read once (each read is a round trip to the CDK)
+	ipv6  bool   // dual-stack subnets: functions allow IPv6
+	path  string // the construct's path, read once (each read is a round trip to the CDK)
+	reads reads  // other values read once (reads.go)
 }
 
 // NewVpcLambda validates props and builds the construct. When props are
@@ -196,7 +197,8 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 	if scope == nil {
 		return nil, fmt.Errorf("vpclambda %q: scope is nil; pass the stack (or a construct inside it)", id)
 	}
-	if scope.Node().TryFindChild(jsii.String(id)) != nil {
+	node := scope.Node()
+	if node.TryFindChild(jsii.String(id)) != nil {
 		ps.add("id", fmt.Sprintf("%q", id), "is already used by another construct in this scope", "choose a unique id")
 		return nil, ps.err()
 	}
@@ -214,7 +216,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 		ep = planExisting(ps, stack, props)
 	}
 	flowLog, alarms := planFlowLog(ps, props), planAlarms(ps, props)
-	path := *scope.Node().Path() + "/" + id
+	path := *node.Path() + "/" + id
 	fp := planFunction(ps, "Function", props.Function, defaultFunctionName(stack, path+"/Function", id))
 	if props.AllowedEgress != nil {
 		for i, p := range *props.AllowedEgress {
@@ -234,7 +236,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 		return nil, ps.err()
 	}
 
-	v := &VpcLambda{ipv6: props.Ipv6 != nil && *props.Ipv6, path: path}
+	v := &VpcLambda{ipv6: props.Ipv6 != nil && *props.Ipv6, path: path, reads: reads{stack: stack}}
 	constructs.NewConstruct_Override(v, scope, jsii.String(id))
 	v.LogEncryptionKey = props.LogEncryptionKey
 	if np != nil {
@@ -309,7 +311,7 @@ func (v *VpcLambda) AddFunction(id string, opts *FunctionOptions) (*AttachedFunc
 // (unless the user gave one) and the function of one validated plan.
 func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 	scope := constructs.NewConstruct(v, jsii.String(id))
-	stack := awscdk.Stack_Of(v)
+	stack := v.stack()
 	af := &AttachedFunction{FunctionName: fp.name}
 
 	// The ARN is built from the fixed name rather than read from the
@@ -355,13 +357,16 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		Roles:       &[]awsiam.IRole{af.Role},
 	})
 	roleCfn := af.Role.Node().DefaultChild().(awsiam.CfnRole)
-	roleCfn.AddMetadata(jsii.String("cdk_nag"), map[string]interface{}{
-		"rules_to_suppress": []interface{}{map[string]interface{}{
-			"id":         "AwsSolutions-IAM4",
-			"reason":     "AWSLambdaVPCAccessExecutionRole is the AWS managed policy AWS prescribes for VPC-attached functions; Lambda needs its ENI permissions to attach the function to the VPC.",
-			"applies_to": []interface{}{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
-		}},
-	})
+	iam4 := NagSuppression{
+		Rule:      "AwsSolutions-IAM4",
+		Reason:    "AWSLambdaVPCAccessExecutionRole is the AWS managed policy AWS prescribes for VPC-attached functions; Lambda needs its ENI permissions to attach the function to the VPC.",
+		AppliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
+	}
+	if fp.role == nil {
+		setSuppressions(roleCfn, iam4)
+	} else {
+		addSuppressions(roleCfn, iam4) // keeps the embedder's own
+	}
 
 	logGroup := fp.logGroup
 	if logGroup == nil {
@@ -388,18 +393,22 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		props.Ipv6AllowedForDualStack = jsii.Bool(true)
 	}
 	af.Function = awslambda.NewFunction(scope, jsii.String("Function"), props)
-	v.harden(scope, af, tracing, &fp.opts.FunctionOptions)
 	fnCfn := af.Function.Node().DefaultChild().(awslambda.CfnFunction)
 	// The deny is in force before the function first runs.
-	fnCfn.AddResourceDependency(af.DenyPolicy.Node().DefaultChild().(awscdk.CfnResource), jsii.String("the deny must be attached before the function runs"))
-
+	before := []constructs.IDependable{af.DenyPolicy.Node().DefaultChild()}
+	before = append(before, v.harden(scope, af, fnCfn, tracing, &fp.opts.FunctionOptions)...)
 	// Creation order: the function is created only once its route to the
 	// internet is complete, so its first invocation already has internet.
 	if v.Network != nil {
 		for _, r := range v.Network.internetPath {
-			fnCfn.AddResourceDependency(r, jsii.String("the function's internet path must exist before the function runs"))
+			before = append(before, r)
 		}
 	}
+	// One construct dependency for all of them (a resource's dependencies
+	// on other resources of its stack become its DependsOn, as with
+	// AddResourceDependency, but in one round trip to the CDK).
+	fnCfn.Node().AddDependency(before...)
+
 	// Deletion order: Lambda deletes the function's network interfaces
 	// asynchronously after the function, using this role. The security
 	// group and the subnets depend on the role, so CloudFormation deletes
