@@ -340,9 +340,10 @@ func defaultFunctionName(stack awscdk.Stack, path, id string) string {
 	clean := func(s string) string {
 		return regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(s, "")
 	}
-	sum := fnv64(*stack.StackName() + "/" + path)
+	stackName := *stack.StackName()
+	sum := fnv64(stackName + "/" + path)
 	suffix := fmt.Sprintf("-%08x", uint32(sum))
-	base := clean(*stack.StackName()) + "-" + clean(id)
+	base := clean(stackName) + "-" + clean(id)
 	if max := 64 - len(suffix); len(base) > max {
 		base = base[:max]
 	}

@@ -127,8 +127,9 @@ func stackAzs(ps *problems, stack awscdk.Stack, n int) []*string {
 	var azs []*string
 	if unresolved(stack.Region()) {
 		// Environment-agnostic: resolved by CloudFormation at deploy time.
+		all := awscdk.Fn_GetAzs(jsii.String(""))
 		for i := 0; i < n; i++ {
-			azs = append(azs, awscdk.Fn_Select(jsii.Number(i), awscdk.Fn_GetAzs(jsii.String(""))))
+			azs = append(azs, awscdk.Fn_Select(jsii.Number(i), all))
 		}
 		return azs
 	}
