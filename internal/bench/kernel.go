@@ -40,8 +40,9 @@ func (b *bench) kernelProfiles() {
 	fmt.Println("\n3b. inside the processes: CPU profiles of the Go apps' jsii kernel (their second node process, lib/program.js)")
 	fmt.Println("    and of the TypeScript apps' node process; validation off; runs alternated")
 	fmt.Printf("    %d profiled runs of each (the inspector's sampling profiler, every 200 µs, started by a preloaded script), apart from\n", n)
-	fmt.Println("    the timed runs: profiling slows every process, so these are milliseconds of profile time (from the preload to the")
-	fmt.Println("    exit, Node.js's own start not included), medians per category, for shares; wall times are sections 1 and 3's")
+	fmt.Println("    the timed runs. Profiling slows every process and its clock runs on while a process waits for a core (load inflates")
+	fmt.Println("    it), so these are milliseconds of profile time, from the preload to the exit (Node.js's own start is not in them),")
+	fmt.Println("    medians per category: for shares, not wall times (sections 1 and 3 time the programs)")
 	preload := filepath.Join(b.tmp, "kernelprof.js")
 	check(os.WriteFile(preload, []byte(kernelPreload), 0o644))
 	progs := []kprog{

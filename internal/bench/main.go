@@ -18,7 +18,7 @@ import (
 )
 
 var (
-	reps        = flag.Int("reps", 5, "runs of each variant in the like-for-like, breakdown and lever sections")
+	reps        = flag.Int("reps", 5, "runs of each variant in the like-for-like, breakdown, kernel (at least 3) and lever sections")
 	defaultReps = flag.Int("default-reps", 3, "runs of each variant against CDK's defaults (validation on: slow)")
 	testReps    = flag.Int("test-reps", 3, "runs of the test suite")
 	only        = flag.String("only", "", "comma-separated sections to run (default all): "+strings.Join(sectionNames, ","))
