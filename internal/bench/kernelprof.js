@@ -19,22 +19,22 @@ else if (script.endsWith('program.js')) role = 'kernel';
 else if (script.endsWith('jsii-runtime.js')) role = 'wrapper';
 
 if (dir && role) {
-  let session;
+  let profiler;
   if (role !== 'wrapper' && process.env.BENCH_KPROF === '1') {
     const inspector = require('inspector');
-    session = new inspector.Session();
-    session.connect();
-    session.post('Profiler.enable');
-    session.post('Profiler.setSamplingInterval', { interval: 200 });
-    session.post('Profiler.start');
+    profiler = new inspector.Session();
+    profiler.connect();
+    profiler.post('Profiler.enable');
+    profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    profiler.post('Profiler.start');
   }
   process.on('exit', () => {
     const base = path.join(dir, `${role}-${process.pid}`);
     fs.writeFileSync(base + '.cpu.json', JSON.stringify(process.cpuUsage()));
-    if (session) {
+    if (profiler) {
       // The inspector answers synchronously: the profile is written before
       // the process ends.
-      session.post('Profiler.stop', (err, res) => {
+      profiler.post('Profiler.stop', (err, res) => {
         if (!err) fs.writeFileSync(base + '.cpuprofile', JSON.stringify(res.profile));
       });
     }
