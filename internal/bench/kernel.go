@@ -131,19 +131,21 @@ func (b *bench) cpuTimes(preload string, p kprog, name string) cpuRun {
 		c.self, c.children = self, children
 	}
 	c.wrapper, c.kernel, c.main = nodeCPU(dir, "wrapper"), nodeCPU(dir, "kernel"), nodeCPU(dir, "main")
+	if p.ts && c.main == 0 || !p.ts && (c.wrapper == 0 || c.kernel == 0) {
+		fail(fmt.Sprintf("%s: a node process wrote no CPU time (%s)", p.name, dir))
+	}
 	return c
 }
 
 // nodeCPU is the CPU time, in seconds, that the node process of the given
-// role wrote at its exit (0 if there was none, -1 if more than one).
+// role wrote at its exit (0 if the program has none).
 func nodeCPU(dir, role string) float64 {
 	files, _ := filepath.Glob(filepath.Join(dir, role+"-*.cpu.json"))
-	switch len(files) {
-	case 0:
+	if len(files) == 0 {
 		return 0
-	case 1:
-	default:
-		return -1
+	}
+	if len(files) > 1 {
+		fail(fmt.Sprintf("%s: %d node processes of role %s, expected one", dir, len(files), role))
 	}
 	data, err := os.ReadFile(files[0])
 	check(err)
