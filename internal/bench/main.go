@@ -18,14 +18,14 @@ import (
 )
 
 var (
-	reps        = flag.Int("reps", 5, "runs of each variant in the like-for-like, breakdown and lever sections")
+	reps        = flag.Int("reps", 5, "runs of each variant in the like-for-like, breakdown, kernel (at least 3) and lever sections")
 	defaultReps = flag.Int("default-reps", 3, "runs of each variant against CDK's defaults (validation on: slow)")
 	testReps    = flag.Int("test-reps", 3, "runs of the test suite")
 	only        = flag.String("only", "", "comma-separated sections to run (default all): "+strings.Join(sectionNames, ","))
 	cold        = flag.Bool("cold", true, "measure a cold set-up (empty Go, npm and jsii caches; about a minute or two)")
 )
 
-var sectionNames = []string{"like", "defaults", "breakdown", "levers", "tests", "memory", "sizes", "cold"}
+var sectionNames = []string{"like", "defaults", "breakdown", "kernel", "levers", "tests", "memory", "sizes", "cold"}
 
 const (
 	emptyApp  = "./internal/bench/emptyapp"
@@ -66,7 +66,7 @@ func main() {
 		name string
 		f    func()
 	}{
-		{"like", b.likeForLike}, {"defaults", b.defaults}, {"breakdown", b.breakdown}, {"levers", b.levers},
+		{"like", b.likeForLike}, {"defaults", b.defaults}, {"breakdown", b.breakdown}, {"kernel", b.kernelProfiles}, {"levers", b.levers},
 		{"tests", b.testSuite}, {"memory", b.memory}, {"sizes", b.sizes}, {"cold", func() {
 			fmt.Println("\n8. cold set-up (fresh copy of the repository; empty Go module, Go build, npm, jsii and handler caches)")
 			coldSetup(b.root, b.tmp)
