@@ -124,7 +124,8 @@ internal/bench/tstwin/node_modules/.installed: internal/bench/tstwin/package.jso
 
 # Performance figures (about five minutes; not part of make test).
 # BENCH_ONLY=like runs the like-for-like section alone (about a minute and
-# a half); sections: like,defaults,breakdown,levers,tests,memory,sizes,cold.
+# a half); sections: like,defaults,breakdown,kernel,levers,tests,memory,
+# sizes,cold.
 # BENCH_FLAGS='-reps 9' for longer runs.
 BENCH_ONLY ?=
 BENCH_FLAGS ?=
