@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -36,16 +37,35 @@ func (b *bench) prepareTwin() {
 }
 
 // checkDrift synthesizes the app and the twin once and fails unless their
-// templates have the same resource types, counts and outputs.
+// templates are byte-identical: the twin must build exactly what the app
+// builds (resources, properties, dependencies, metadata), or the comparison
+// is not like for like.
 func (b *bench) checkDrift() {
 	appOut, twinOut := filepath.Join(b.tmp, "drift-app"), filepath.Join(b.tmp, "drift-twin")
 	run(b.root, append(append([]string{}, likeEnv...), "CDK_OUTDIR="+appOut), b.appBin)
 	run(b.root, append(append([]string{}, b.twinEnv...), "CDK_OUTDIR="+twinOut), "node", b.twinJS("app"))
-	a, t := templateShape(appOut), templateShape(twinOut)
-	if a != t {
-		fail(fmt.Sprintf("the TypeScript twin (%s/src) no longer builds what the app builds: update it.\napp:  %s\ntwin: %s", twinRel, a, t))
+	a, err := os.ReadFile(filepath.Join(appOut, stackName+".template.json"))
+	check(err)
+	t, err := os.ReadFile(filepath.Join(twinOut, stackName+".template.json"))
+	check(err)
+	if !bytes.Equal(a, t) {
+		al, tl := strings.Split(string(a), "\n"), strings.Split(string(t), "\n")
+		line := 0
+		for line < len(al) && line < len(tl) && al[line] == tl[line] {
+			line++
+		}
+		at := func(ls []string) string {
+			if line < len(ls) {
+				return strings.TrimSpace(ls[line])
+			}
+			return "(end of file)"
+		}
+		fail(fmt.Sprintf("the TypeScript twin (%s/src) no longer builds exactly what the app builds: update it.\n"+
+			"templates %s and %s first differ at line %d:\napp:  %s\ntwin: %s\napp:  %s\ntwin: %s",
+			twinRel, filepath.Join(appOut, stackName+".template.json"), filepath.Join(twinOut, stackName+".template.json"), line+1,
+			at(al), at(tl), templateShape(appOut), templateShape(twinOut)))
 	}
-	fmt.Printf("   drift check: the app and the twin synthesize the same resources and outputs (%s)\n", a)
+	fmt.Printf("   drift check: the app and the twin synthesize byte-identical templates (%s)\n", templateShape(appOut))
 }
 
 // templateShape summarizes a stack template: resource counts by type, then

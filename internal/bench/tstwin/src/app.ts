@@ -35,7 +35,4 @@ out('NatPublicIps', 'Elastic IP(s) of the NAT device(s): the addresses the funct
 out('InvokeCommand', 'Invoke the function; its publicIp must be one of NatPublicIps',
   Fn.join('', ['aws lambda invoke --function-name ', t.fn.functionName, ' --region ', stack.region, ' /dev/stdout']));
 Tags.of(stack).add('Application', 'vpc-lambda-internet');
-t.cfnVpc.addMetadata('cdk_nag', {
-  rules_to_suppress: [{ id: 'AwsSolutions-VPC7', reason: 'VPC flow logs are billed per GB ingested; this example app leaves them off. Production networks should enable them.' }],
-});
 app.synth();

@@ -57,11 +57,18 @@ export function buildTopology(scope: Construct, props: TopologyProps): Topology 
   return { cfnVpc: net.vpc, vpc: net.ivpc, privateSubnets: net.ivpc.privateSubnets, elasticIps: net.elasticIps, fn };
 }
 
+// Keys in sorted order, as the Go construct's maps reach aws-cdk-lib.
 function nagSuppress(r: CfnResource, id: string, reason: string, appliesTo?: string[]) {
-  const rule: Record<string, unknown> = { id, reason };
-  if (appliesTo) rule.applies_to = appliesTo;
+  const rule = appliesTo ? { applies_to: appliesTo, id, reason } : { id, reason };
   r.addMetadata('cdk_nag', { rules_to_suppress: [rule] });
 }
+
+// One reason for several rules, as the Go construct's suppress writes them.
+function nagSuppressAll(r: CfnResource, reason: string, ...ids: string[]) {
+  r.addMetadata('cdk_nag', { rules_to_suppress: ids.map((id) => ({ id, reason })) });
+}
+
+const packs = (rule: string) => [`NIST.800.53.R5-${rule}`, `HIPAA.Security-${rule}`, `PCI.DSS.321-${rule}`];
 
 // Subnet blocks as the Go construct lays them out: private subnets from the
 // start of the VPC block, public subnets from its end.
@@ -89,6 +96,8 @@ function network(scope: Construct, props: TopologyProps): Network {
   const publicRoute = new ec2.CfnRoute(scope, 'PublicDefaultRoute', { routeTableId: publicRt.attrRouteTableId, destinationCidrBlock: ANY_IPV4, gatewayId: igw.attrInternetGatewayId });
   publicRoute.addResourceDependency(attachment, 'the internet gateway must be attached before it is a route target');
   internetPath.push(publicRoute);
+  nagSuppressAll(publicRoute, "The public subnet holds only the NAT devices (no public IPs on launch), and its default route to the internet gateway is how they reach the internet (and, with IPv6, how the public subnet's own IPv6 traffic does): AWS's reference topology for a VPC Lambda function with internet access. The function's private subnets route to the NAT gateway, never to the internet gateway.",
+    ...packs('VPCNoUnrestrictedRouteToIGW'));
 
   const publicAcl = new ec2.CfnNetworkAcl(scope, 'PublicNetworkAcl', { vpcId: vpc.attrVpcId, tags: tags('PublicNetworkAcl') });
   const privateAcl = new ec2.CfnNetworkAcl(scope, 'PrivateNetworkAcl', { vpcId: vpc.attrVpcId, tags: tags('PrivateNetworkAcl') });
@@ -120,6 +129,7 @@ function network(scope: Construct, props: TopologyProps): Network {
     const nat = new ec2.CfnNatGateway(scope, natId, { allocationId: eip.attrAllocationId, subnetId: s.attrSubnetId, connectivityType: 'public', tags: tags(natId) });
     elasticIps.push(eip);
     natGateways.push(nat);
+    internetPath.push(nat);
     const rtId = `PrivateRouteTable${j + 1}`;
     const rt = new ec2.CfnRouteTable(scope, rtId, { vpcId: vpc.attrVpcId, tags: tags(rtId) });
     internetPath.push(new ec2.CfnRoute(scope, `${rtId}DefaultRoute`, { routeTableId: rt.attrRouteTableId, destinationCidrBlock: ANY_IPV4, natGatewayId: nat.attrNatGatewayId }));
@@ -144,6 +154,8 @@ function network(scope: Construct, props: TopologyProps): Network {
     privateSubnetRouteTableIds: privateSubnets.map((_, i) => privateRts[i % privateRts.length].attrRouteTableId),
     privateSubnetIpv4CidrBlocks: privateSubnets.map((_, i) => subnetCidr(props.vpcCidr, 20, i, false)),
   });
+  nagSuppressAll(vpc, "Nothing the construct creates uses the VPC's default security group: every function gets the construct's own security group, without inbound rules. Removing the default group's rules needs a Lambda-backed custom resource (Custom::VpcRestrictDefaultSG), which the construct does not use by design (no code running at deploy time); keep the default group unused, which AWS Config's vpc-default-security-group-closed rule can monitor.",
+    ...packs('VPCDefaultSecurityGroupClosed'));
   for (const acl of acls) {
     nagSuppress(acl, 'AwsSolutions-VPC3', 'Explicit, numbered network ACL rules for the private and public tiers are part of AWS\'s reference topology for VPC Lambda internet access.');
   }
@@ -166,20 +178,21 @@ function gatewayEndpoints(scope: Construct, net: Network, services: ('s3' | 'dyn
 const FLOW_LOG_FORMAT = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end',
   'action', 'log-status', 'vpc-id', 'subnet-id', 'az-id', 'pkt-srcaddr', 'pkt-dstaddr', 'flow-direction', 'traffic-path', 'tcp-flags'].map((f) => `\${${f}}`).join(' ');
 
-const UNENCRYPTED_LOGS = 'CloudWatch Logs encrypts every log group at rest with AWS-owned keys.';
+const UNENCRYPTED_LOGS = 'CloudWatch Logs encrypts every log group at rest with AWS-owned keys. A customer managed KMS key (VpcLambdaProps.LogEncryptionKey) adds control over who can decrypt, for about USD 1 a month per key plus requests; the construct leaves that choice to the embedder and uses the service encryption by default.';
 
 // The VPC flow log: a log group, a role for the flow log service, a managed
 // policy that lets it write there, and the flow log itself.
 function flowLog(scope: Construct, net: Network) {
   const stack = Stack.of(scope);
   const group = new logs.LogGroup(scope, 'FlowLogGroup', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-  nagSuppress(group.node.defaultChild as CfnResource, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', UNENCRYPTED_LOGS);
+  nagSuppressAll(group.node.defaultChild as CfnResource, UNENCRYPTED_LOGS, ...packs('CloudWatchLogGroupEncrypted'));
   const role = new iam.Role(scope, 'FlowLogRole', {
     description: `Writes the VPC flow log of ${scope.node.path} to its log group`,
     assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+      // Keys in sorted order, as a Go map reaches aws-cdk-lib.
       conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
         ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
+        StringEquals: { 'aws:SourceAccount': stack.account },
       },
     }),
   });
@@ -211,7 +224,8 @@ function natAlarms(scope: Construct, net: Network) {
     const what = `NAT gateway ${i + 1} of ${scope.node.path}`;
     const add = (id: string, props: cloudwatch.AlarmProps) => {
       const alarm = new cloudwatch.Alarm(alarms, id, props);
-      nagSuppress(alarm.node.defaultChild as CfnResource, 'NIST.800.53.R5-CloudWatchAlarmAction', 'No notification target was given (AlarmProps.Topic), so the alarm has no action.');
+      nagSuppressAll(alarm.node.defaultChild as CfnResource, "No notification target was given (AlarmProps.Topic), so the alarm has no action; its state changes still reach the CloudWatch console and Amazon EventBridge (CloudWatch Alarm State Change events), where the account's own routing applies. Creating an SNS topic for every embedder would add a resource that itself needs encryption and subscribers.",
+        'NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction');
     };
     add(`NatGateway${i + 1}ErrorPortAllocation`, {
       alarmDescription: `${what} could not allocate source ports for new connections for 15 minutes (ErrorPortAllocation): the function cannot open more connections to one destination; add Elastic IPs to the NAT gateway or more NAT gateways`,
@@ -222,7 +236,8 @@ function natAlarms(scope: Construct, net: Network) {
       alarmDescription: `${what} dropped more than 0.01 % of its packets for 5 minutes (PacketsDropCount): check the AWS Health Dashboard for the NAT gateway's Availability Zone`,
       metric: new cloudwatch.MathExpression({
         expression: '100 * drop / (fromSource + fromDestination)',
-        usingMetrics: { drop: metric('PacketsDropCount'), fromSource: metric('PacketsInFromSource'), fromDestination: metric('PacketsInFromDestination') },
+        // In key order, as the Go construct's map arrives (JSON objects from Go are sorted).
+        usingMetrics: { drop: metric('PacketsDropCount'), fromDestination: metric('PacketsInFromDestination'), fromSource: metric('PacketsInFromSource') },
         label: 'dropped packets (%)', period: Duration.minutes(1),
       }),
       threshold: 0.01, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -287,7 +302,7 @@ function fnWithRole(scope: Construct, props: TopologyProps, net: Network, sg: ec
   nagSuppress(roleCfn, 'AwsSolutions-IAM4', 'AWSLambdaVPCAccessExecutionRole is the AWS managed policy AWS prescribes for VPC-attached functions; Lambda needs its ENI permissions to attach the function to the VPC.',
     ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']);
   const logGroup = new logs.LogGroup(fscope, 'LogGroup', { logGroupName: `/aws/lambda/${name}`, retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-  nagSuppress(logGroup.node.defaultChild as CfnResource, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', UNENCRYPTED_LOGS);
+  nagSuppressAll(logGroup.node.defaultChild as CfnResource, UNENCRYPTED_LOGS, ...packs('CloudWatchLogGroupEncrypted'));
   const fn = new lambda.Function(fscope, 'Function', {
     functionName: name,
     code: lambda.Code.fromAsset(props.handlerDir, { assetHash: props.handlerHash, assetHashType: AssetHashType.CUSTOM }),
@@ -309,12 +324,20 @@ function fnWithRole(scope: Construct, props: TopologyProps, net: Network, sg: ec
   fnCfn.tracingConfig = { mode: 'Active' };
   const tracing = new iam.ManagedPolicy(fscope, 'TracingPolicy', {
     description: `Lets Lambda function ${name} send its X-Ray traces`,
-    statements: [new iam.PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+    statements: [new iam.PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resources: ['*'] })],
     roles: [role],
   });
   fnCfn.addResourceDependency(tracing.node.defaultChild as CfnResource, 'the function sends traces from its first invocation');
-  nagSuppress(tracing.node.defaultChild as CfnResource, 'AwsSolutions-IAM5', 'X-Ray supports no resource-level permissions.', ['Resource::*']);
-  nagSuppress(fnCfn, 'NIST.800.53.R5-LambdaConcurrency', 'Reserved concurrency is off by default.');
+  nagSuppress(tracing.node.defaultChild as CfnResource, 'AwsSolutions-IAM5',
+    'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (AWS Service Authorization Reference for X-Ray): the resource must be *. The policy grants nothing else.', ['Resource::*']);
+  const concurrency = "Reserved concurrency is off by default: it is taken from the account's unreserved pool, and on accounts with the default quota of 10 any reservation fails the deploy (Lambda keeps 10 unreserved). Set FunctionOptions.ReservedConcurrentExecutions to cap or guarantee the function's concurrency.";
+  const dlq = "A dead-letter queue only receives events of asynchronous invocations that failed every retry; a function called synchronously (as this construct's default caller, the invoke command, does) returns its error to the caller. Set FunctionOptions.DeadLetterQueue (or OnFailure) for asynchronous event sources.";
+  fnCfn.addMetadata('cdk_nag', {
+    rules_to_suppress: [
+      ...['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency'].map((id) => ({ id, reason: concurrency })),
+      ...['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ'].map((id) => ({ id, reason: dlq })),
+    ],
+  });
   for (const r of net.internetPath) fnCfn.addResourceDependency(r, "the function's internet path must exist before the function runs");
   const keepRole = "keep the execution role until Lambda has deleted the function's network interfaces";
   (sg.node.defaultChild as CfnResource).addResourceDependency(roleCfn, keepRole);
