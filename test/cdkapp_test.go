@@ -84,6 +84,9 @@ func TestCdkAppLauncher(t *testing.T) {
 	write := func(rel, content string, mtime time.Time) {
 		t.Helper()
 		p := filepath.Join(repo, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -134,5 +137,18 @@ func TestCdkAppLauncher(t *testing.T) {
 	probe("tests and docs changed")
 	if inode() != rebuilt {
 		t.Fatal("a test or documentation change must not rebuild the binary")
+	}
+	// Embedded files are inputs; node_modules beside an embedding package
+	// (the benchmark's TypeScript twin) is not, and must not be hashed.
+	write("internal/bench/kernelprof.js", "// changed\n", time.Time{})
+	probe("an embedded file changed")
+	if inode() == rebuilt {
+		t.Fatal("a change in an embedded file must rebuild the binary")
+	}
+	rebuilt = inode()
+	write("internal/bench/tstwin/node_modules/some-package/index.js", "changed\n", time.Time{})
+	probe("a file under node_modules changed")
+	if inode() != rebuilt {
+		t.Fatal("a file under node_modules must not rebuild the binary")
 	}
 }
