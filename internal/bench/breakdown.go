@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -113,7 +115,8 @@ func (b *bench) breakdown() {
 		traced,
 	)
 	perCall := (ps[5].med - ps[3].med) / probeRoundTrips
-	appCalls, emptyCalls := b.countCalls(b.appBin), b.countCalls(b.emptyBin)
+	appKinds, emptyKinds := b.countCalls(b.appBin), b.countCalls(b.emptyBin)
+	appCalls, emptyCalls := appKinds[""], emptyKinds[""]
 
 	fmt.Println("\n   steps of any Go CDK app (differences of the probes' medians; of their minima, less sensitive to load):")
 	step := func(name string, d float64) { fmt.Printf("     %-62s %6.3f s\n", name, d) }
@@ -147,11 +150,28 @@ func (b *bench) breakdown() {
 	step("sum of the medians", total)
 	fmt.Printf("     jsii round trips: app %d, empty Go app %d: the app's %d more cost about %.3f s at the probe's rate\n",
 		appCalls, emptyCalls, appCalls-emptyCalls, float64(appCalls-emptyCalls)*perCall)
+	var kinds []string
+	for k := range appKinds {
+		if k != "" {
+			kinds = append(kinds, k)
+		}
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if appKinds[kinds[i]] != appKinds[kinds[j]] {
+			return appKinds[kinds[i]] > appKinds[kinds[j]]
+		}
+		return kinds[i] < kinds[j]
+	})
+	for i, k := range kinds {
+		kinds[i] = fmt.Sprintf("%s %d", k, appKinds[k])
+	}
+	fmt.Printf("     the app's calls by kind: %s (create: a construct; get/sget: a property; invoke/sinvoke: a method)\n", strings.Join(kinds, ", "))
 }
 
 // countCalls runs a Go CDK app once with the jsii runtime's debug output on
-// and counts the requests the Go side sent (lines "> {...}").
-func (b *bench) countCalls(bin string) int {
+// and counts the requests the Go side sent (lines "> {...}"), by the
+// request's "api" (create, get, invoke, ...); "" holds the total.
+func (b *bench) countCalls(bin string) map[string]int {
 	cmd := exec.Command(bin)
 	cmd.Dir = b.root
 	cmd.Env = append(append(os.Environ(), likeEnv...), "JSII_DEBUG=1", "CDK_OUTDIR="+filepath.Join(b.tmp, "calls-"+filepath.Base(bin)))
@@ -160,13 +180,22 @@ func (b *bench) countCalls(bin string) int {
 	if err := cmd.Run(); err != nil {
 		fail(fmt.Sprintf("%s with JSII_DEBUG=1: %v", bin, err))
 	}
-	n := 0
+	n := map[string]int{}
 	sc := bufio.NewScanner(&stderr)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "> {") {
-			n++
+		line, ok := strings.CutPrefix(sc.Text(), "> ")
+		if !ok || !strings.HasPrefix(line, "{") {
+			continue
 		}
+		var req struct {
+			API string `json:"api"`
+		}
+		if json.Unmarshal([]byte(line), &req) != nil || req.API == "" {
+			req.API = "other"
+		}
+		n[""]++
+		n[req.API]++
 	}
 	return n
 }
