@@ -151,4 +151,11 @@ func TestCdkAppLauncher(t *testing.T) {
 	if inode() != rebuilt {
 		t.Fatal("a file under node_modules must not rebuild the binary")
 	}
+	// A module nested in this one (test/embed has its own go.mod) is not
+	// part of the app's build.
+	write("test/embed/zz_nested.go", "package main\n", time.Time{})
+	probe("a file of a nested module changed")
+	if inode() != rebuilt {
+		t.Fatal("a file of a nested module (test/embed) must not rebuild the binary")
+	}
 }
