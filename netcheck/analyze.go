@@ -123,6 +123,42 @@ type Report struct {
 	Functions   []FunctionResult `json:"functions"`
 }
 
+// Find returns the first check named name (of status, when statuses are
+// given), looking at each function's own checks, then its subnets' in
+// order; nil when there is none.
+func (r *Report) Find(name string, statuses ...Status) *Check {
+	match := func(c *Check) bool {
+		if c.Name != name {
+			return false
+		}
+		if len(statuses) == 0 {
+			return true
+		}
+		for _, st := range statuses {
+			if c.Status == st {
+				return true
+			}
+		}
+		return false
+	}
+	for fi := range r.Functions {
+		f := &r.Functions[fi]
+		for i := range f.Checks {
+			if match(&f.Checks[i]) {
+				return &f.Checks[i]
+			}
+		}
+		for si := range f.Subnets {
+			for i := range f.Subnets[si].Checks {
+				if c := &f.Subnets[si].Checks[i]; match(c) {
+					return c
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // Failures lists every failed check, as "function/subnet: check resource".
 func (r *Report) Failures() []string {
 	var out []string

@@ -43,28 +43,13 @@ func reportText(r *Report) string {
 	return b.String()
 }
 
-func checkOf(r *Report, name string) *Check {
-	for _, fr := range r.Functions {
-		all := append([]Check{}, fr.Checks...)
-		for _, s := range fr.Subnets {
-			all = append(all, s.Checks...)
-		}
-		for i := range all {
-			if all[i].Name == name {
-				return &all[i]
-			}
-		}
-	}
-	return nil
-}
-
 func TestDeployedOnlyChecks(t *testing.T) {
 	r := mustAnalyze(t, deployedFacts())
 	if !r.Reachable {
 		t.Fatalf("the healthy network must pass:\n%s", reportText(r))
 	}
 	for _, n := range []string{CheckVpcTenancy, CheckFunctionState} {
-		if c := checkOf(r, n); c == nil || c.Status != Pass {
+		if c := r.Find(n); c == nil || c.Status != Pass {
 			t.Errorf("want PASS %s:\n%s", n, reportText(r))
 		}
 	}
@@ -96,7 +81,7 @@ func TestDeployedOnlyChecks(t *testing.T) {
 			f := deployedFacts()
 			c.change(f)
 			r := mustAnalyze(t, f)
-			ch := checkOf(r, c.check)
+			ch := r.Find(c.check)
 			if r.Reachable || ch == nil || ch.Status != Fail || ch.Resource != c.res || !strings.Contains(ch.Reason, c.reason) || ch.Fix == "" {
 				t.Errorf("want FAIL %s on %s (%q):\n%s", c.check, c.res, c.reason, reportText(r))
 			}
@@ -110,10 +95,10 @@ func TestNoStateFromATemplate(t *testing.T) {
 	f.Functions[0].State = ""
 	f.Vpcs["vpc-1"].InstanceTenancy = ""
 	r := mustAnalyze(t, f)
-	if !r.Reachable || checkOf(r, CheckFunctionState) != nil {
+	if !r.Reachable || r.Find(CheckFunctionState) != nil {
 		t.Errorf("no state, no check:\n%s", reportText(r))
 	}
-	if c := checkOf(r, CheckVpcTenancy); c == nil || c.Status != Pass {
+	if c := r.Find(CheckVpcTenancy); c == nil || c.Status != Pass {
 		t.Errorf("unset tenancy is the default:\n%s", reportText(r))
 	}
 }
@@ -173,13 +158,13 @@ func TestIPv6Destinations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := checkOf(r, CheckRoute); r.Reachable || c == nil || c.Status != Fail || c.Reason != "route table rtb-private has no route for the IPv6 internet" {
+	if c := r.Find(CheckRoute); r.Reachable || c == nil || c.Status != Fail || c.Reason != "route table rtb-private has no route for the IPv6 internet" {
 		t.Errorf("no IPv6 route:\n%s", reportText(r))
 	}
 	rt := f.RouteTables["rtb-private"]
 	rt.Routes = append(rt.Routes, Route{ID: "rtb-private:::/0", Destination: netip.MustParsePrefix("::/0"), Kind: TargetOther, Target: "eigw-1"})
 	r, _ = Analyze(f, dest, "")
-	if c := checkOf(r, CheckRoute); r.Reachable || !r.Unknown || c == nil || c.Status != Unknown || !strings.Contains(c.Reason, "does not follow IPv6 paths yet") {
+	if c := r.Find(CheckRoute); r.Reachable || !r.Unknown || c == nil || c.Status != Unknown || !strings.Contains(c.Reason, "does not follow IPv6 paths yet") {
 		t.Errorf("egress-only gateway:\n%s", reportText(r))
 	}
 }
@@ -210,5 +195,34 @@ func TestTemplateIPv6Rules(t *testing.T) {
 	}
 	if _, denied := EvalSecurityGroups([]*SecurityGroup{f.SecurityGroups["Sg"]}, 6, Box(Internet6(), PortRange(443, 443))); !denied.IsEmpty() {
 		t.Errorf("the CidrIpv6 rule must allow tcp/443 to the IPv6 internet, denied %s", denied)
+	}
+}
+
+func TestReportFind(t *testing.T) {
+	r := &Report{Functions: []FunctionResult{{
+		Checks: []Check{{Name: "fn-check", Status: Pass}},
+		Subnets: []SubnetResult{
+			{Checks: []Check{{Name: "route", Status: Pass, Resource: "first"}}},
+			{Checks: []Check{{Name: "route", Status: Fail, Resource: "second"}}},
+		},
+	}}}
+	if c := r.Find("fn-check"); c == nil || c.Status != Pass {
+		t.Errorf("a function's own check is found: %+v", c)
+	}
+	if c := r.Find("route"); c == nil || c.Resource != "first" {
+		t.Errorf("the first check of a name is found: %+v", c)
+	}
+	if c := r.Find("route", Fail, Unknown); c == nil || c.Resource != "second" {
+		t.Errorf("a status narrows the search: %+v", c)
+	}
+	if c := r.Find("route", Unknown); c != nil {
+		t.Errorf("no check of that status: got %+v", c)
+	}
+	if c := r.Find("nat-gateway"); c != nil {
+		t.Errorf("no check of that name: got %+v", c)
+	}
+	r.Find("route", Fail).Reason = "changed"
+	if r.Functions[0].Subnets[1].Checks[0].Reason != "changed" {
+		t.Error("Find returns the report's own check, not a copy")
 	}
 }

@@ -62,12 +62,12 @@ func TestNetcheckWaysOutPass(t *testing.T) {
 	}
 	// The NAT instance's reply ports are Linux's, and the report says so.
 	r := analyze(t, clone(t, get(t, "natInstances")), "natInstances")
-	if c := findCheck(r, netcheck.CheckNatNaclReplyIn, netcheck.Pass); c == nil || !strings.Contains(c.Reason, "tcp/32768-60999 from the internet") {
+	if c := r.Find(netcheck.CheckNatNaclReplyIn, netcheck.Pass); c == nil || !strings.Contains(c.Reason, "tcp/32768-60999 from the internet") {
 		t.Errorf("the NAT instance's reply check must cover Linux's ephemeral ports:\n%s", reportOf(r))
 	}
 	// The IPv6 blocks of a template are placeholders, and the report says so.
 	r = analyzeDest(t, clone(t, get(t, "ipv6")), "ipv6", internet6)
-	if c := findCheck(r, netcheck.CheckSubnetIpv6, netcheck.Pass); c == nil || !strings.Contains(c.Reason, "2001:db8:") || !strings.Contains(c.Reason, "placeholder") {
+	if c := r.Find(netcheck.CheckSubnetIpv6, netcheck.Pass); c == nil || !strings.Contains(c.Reason, "2001:db8:") || !strings.Contains(c.Reason, "placeholder") {
 		t.Errorf("the subnet's IPv6 block must be named as a placeholder:\n%s", reportOf(r))
 	}
 	// Without an endpoint, --dest s3 follows the default route through the
@@ -77,7 +77,7 @@ func TestNetcheckWaysOutPass(t *testing.T) {
 	for _, w := range r.Functions[0].Warnings {
 		warned = warned || (w.Name == netcheck.CheckGatewayEndpoint && strings.Contains(w.Reason, "has no gateway endpoint route for s3"))
 	}
-	if !r.Reachable || !warned || findCheck(r, netcheck.CheckNatGateway, netcheck.Pass) == nil {
+	if !r.Reachable || !warned || r.Find(netcheck.CheckNatGateway, netcheck.Pass) == nil {
 		t.Errorf("without an endpoint, s3 must be reached through the NAT gateway, with a warning:\n%s", reportOf(r))
 	}
 }
@@ -327,7 +327,7 @@ func TestNetcheckServiceWithSpecificRoute(t *testing.T) {
 		"RouteTableId":         map[string]interface{}{"Fn::GetAtt": []interface{}{a.privateRT, "RouteTableId"}},
 		"DestinationCidrBlock": "52.0.0.0/8", "NatGatewayId": map[string]interface{}{"Ref": a.nat}})
 	r := analyzeDest(t, m, "specific route", toS3)
-	c := findCheck(r, netcheck.CheckRoute, netcheck.Unknown)
+	c := r.Find(netcheck.CheckRoute, netcheck.Unknown)
 	if r.Reachable || !r.Unknown || len(r.Failures()) != 0 || c == nil || c.Resource != "SpecificRoute" || !strings.Contains(c.Reason, "may be more specific than some of s3's prefix-list blocks") {
 		t.Errorf("want UNKNOWN route SpecificRoute:\n%s", reportOf(r))
 	}
@@ -361,7 +361,7 @@ func TestNetcheckRouteToTheNatInstance(t *testing.T) {
 		p["InstanceId"] = map[string]interface{}{"Ref": instance}
 	}
 	r := analyze(t, m, "route to the instance")
-	if !r.Reachable || r.Unknown || findCheck(r, netcheck.CheckSourceDestCheck, netcheck.Pass) == nil {
+	if !r.Reachable || r.Unknown || r.Find(netcheck.CheckSourceDestCheck, netcheck.Pass) == nil {
 		t.Errorf("a route to the NAT instance must pass:\n%s", reportOf(r))
 	}
 }

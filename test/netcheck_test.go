@@ -323,23 +323,6 @@ func TestNetcheckFindsEachBrokenPath(t *testing.T) {
 	}
 }
 
-// findCheck returns the first check of the report with that name and
-// status, on any subnet or function-wide.
-func findCheck(r *netcheck.Report, name string, st netcheck.Status) *netcheck.Check {
-	for _, fr := range r.Functions {
-		all := append([]netcheck.Check{}, fr.Checks...)
-		for _, s := range fr.Subnets {
-			all = append(all, s.Checks...)
-		}
-		for i := range all {
-			if all[i].Name == name && all[i].Status == st {
-				return &all[i]
-			}
-		}
-	}
-	return nil
-}
-
 // Rules are decided per packet: a deny that touches no packet of the
 // destination does not block it, and allows that together cover it pass.
 func TestNetcheckExactPasses(t *testing.T) {
@@ -384,7 +367,7 @@ func TestNetcheckExactPasses(t *testing.T) {
 			if !r.Reachable {
 				t.Fatalf("must pass:\n%s", b.String())
 			}
-			if ch := findCheck(r, c.check, netcheck.Pass); ch == nil || !strings.Contains(ch.Reason, c.reason) {
+			if ch := r.Find(c.check, netcheck.Pass); ch == nil || !strings.Contains(ch.Reason, c.reason) {
 				t.Errorf("want PASS %s %q:\n%s", c.check, c.reason, b.String())
 			}
 		})
@@ -393,7 +376,7 @@ func TestNetcheckExactPasses(t *testing.T) {
 	m := tpl(clone(t, f))
 	cases[0].change(m)
 	r := analyzeDest(t, m, "benchmarking address", netcheck.Destination{Prefix: netip.MustParsePrefix("198.18.7.7/32"), Protocol: 6, Port: 443})
-	if ch := findCheck(r, netcheck.CheckNaclOut, netcheck.Fail); r.Reachable || ch == nil || ch.Resource != "DenyBenchmarking" ||
+	if ch := r.Find(netcheck.CheckNaclOut, netcheck.Fail); r.Reachable || ch == nil || ch.Resource != "DenyBenchmarking" ||
 		!strings.Contains(ch.Reason, "tcp/443 to 198.18.7.7/32 is denied by outbound rule 99 of "+a.privateACL) {
 		var b bytes.Buffer
 		r.WriteText(&b)

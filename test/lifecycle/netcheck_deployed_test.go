@@ -111,42 +111,27 @@ func TestNetcheckDeployedOnlyChecks(t *testing.T) {
 		r.WriteText(&b)
 		return b.String()
 	}
-	check := func(r *netcheck.Report, name string) *netcheck.Check {
-		for _, fr := range r.Functions {
-			all := append([]netcheck.Check{}, fr.Checks...)
-			for _, s := range fr.Subnets {
-				all = append(all, s.Checks...)
-			}
-			for i := range all {
-				if all[i].Name == name {
-					return &all[i]
-				}
-			}
-		}
-		return nil
-	}
-
 	healthy, nat := network("healthy", "default")
 	r := inspect(healthy)
 	if !r.Reachable {
 		t.Fatalf("the healthy network must pass:\n%s", text(r))
 	}
 	for _, n := range []string{netcheck.CheckVpcTenancy, netcheck.CheckFunctionState} {
-		if c := check(r, n); c == nil || c.Status != netcheck.Pass {
+		if c := r.Find(n); c == nil || c.Status != netcheck.Pass {
 			t.Errorf("want PASS %s (the emulator reports the function Active, the VPC default):\n%s", n, text(r))
 		}
 	}
 
 	dedicated, _ := network("dedicated", "dedicated")
 	r = inspect(dedicated)
-	if c := check(r, netcheck.CheckVpcTenancy); r.Reachable || c == nil || c.Status != netcheck.Fail || !strings.Contains(c.Reason, "dedicated instance tenancy") {
+	if c := r.Find(netcheck.CheckVpcTenancy); r.Reachable || c == nil || c.Status != netcheck.Fail || !strings.Contains(c.Reason, "dedicated instance tenancy") {
 		t.Errorf("want FAIL vpc-tenancy:\n%s", text(r))
 	}
 
 	_, err = e.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(nat)})
 	must("deleting the NAT gateway", err)
 	r = inspect(healthy)
-	if c := check(r, netcheck.CheckRoute); r.Reachable || c == nil || c.Status != netcheck.Fail || !strings.Contains(c.Reason, "blackhole: route 0.0.0.0/0 -> "+nat) {
+	if c := r.Find(netcheck.CheckRoute); r.Reachable || c == nil || c.Status != netcheck.Fail || !strings.Contains(c.Reason, "blackhole: route 0.0.0.0/0 -> "+nat) {
 		t.Errorf("want FAIL route (blackhole):\n%s", text(r))
 	}
 }
