@@ -14,14 +14,9 @@ import (
 	"github.com/vpclambda/vpclambda/netcheck"
 )
 
-// analyze runs the checker on a template held as JSON.
-func analyze(t *testing.T, tpl map[string]interface{}, name string) *netcheck.Report {
-	t.Helper()
-	return analyzeDest(t, tpl, name, netcheck.DefaultDestination)
-}
-
-// analyzeDest runs the checker for one destination.
-func analyzeDest(t *testing.T, tpl map[string]interface{}, name string, dest netcheck.Destination) *netcheck.Report {
+// templateFacts reads a template held as JSON the way the netcheck command
+// does, and returns it as bytes with its facts.
+func templateFacts(t *testing.T, tpl map[string]interface{}, name string) ([]byte, *netcheck.Facts) {
 	t.Helper()
 	data, err := json.Marshal(tpl)
 	if err != nil {
@@ -35,6 +30,19 @@ func analyzeDest(t *testing.T, tpl map[string]interface{}, name string, dest net
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data, facts
+}
+
+// analyze runs the checker on a template held as JSON.
+func analyze(t *testing.T, tpl map[string]interface{}, name string) *netcheck.Report {
+	t.Helper()
+	return analyzeDest(t, tpl, name, netcheck.DefaultDestination)
+}
+
+// analyzeDest runs the checker for one destination.
+func analyzeDest(t *testing.T, tpl map[string]interface{}, name string, dest netcheck.Destination) *netcheck.Report {
+	t.Helper()
+	_, facts := templateFacts(t, tpl, name)
 	r, err := netcheck.Analyze(facts, dest, "")
 	if err != nil {
 		t.Fatal(err)

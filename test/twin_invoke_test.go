@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/vpclambda/vpclambda/internal/twin"
-	"github.com/vpclambda/vpclambda/netcheck"
 )
 
 // One invocation in one subnet (the emulator's Lambda Invoke, twin
@@ -29,18 +28,7 @@ func TestTwinInvokeOne(t *testing.T) {
 			if c.break_ != nil {
 				c.break_(m)
 			}
-			data, err := json.Marshal(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			parsed, err := netcheck.ParseTemplate(data, c.name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			facts, err := netcheck.FromTemplate(parsed, c.name)
-			if err != nil {
-				t.Fatal(err)
-			}
+			data, facts := templateFacts(t, m, c.name)
 			config, err := twin.TemplateConfigs(data, app.File, buildHandler)
 			if err != nil {
 				t.Fatal(err)

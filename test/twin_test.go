@@ -3,7 +3,6 @@ package test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
@@ -136,18 +135,7 @@ func TestTwinAgreesWithNetcheck(t *testing.T) {
 // IPv4 question and, when the VPC has an IPv6 block, the IPv6 one; it
 // reports whether any subnet was blocked for either.
 func crossCheck(t *testing.T, c twinCase) bool {
-	data, err := json.Marshal(c.tpl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, err := netcheck.ParseTemplate(data, c.name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := netcheck.FromTemplate(parsed, c.name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, facts := templateFacts(t, c.tpl, c.name)
 	config, err := twin.TemplateConfigs(data, c.fx.File, buildHandler)
 	if err != nil {
 		t.Fatal(err)
