@@ -2,9 +2,10 @@
 translator, offline, through cfn-lint's wrapper, and print the result as
 JSON. Used by netcheck's SAM tests as the reference expansion.
 
-Usage: python3 expand.py TEMPLATE.json
-Prints {"template": {...}} or {"errors": ["...", ...]}; exit status 0 either
-way, 3 when cfn-lint or the translator cannot be imported.
+Usage: python3 expand.py TEMPLATE.json...
+Prints one JSON object mapping each path to {"template": {...}} or
+{"errors": ["...", ...]}; exit status 0 either way, 3 when cfn-lint or the
+translator cannot be imported.
 """
 
 import json
@@ -18,16 +19,21 @@ except ImportError as e:  # reported to the Go test, which decides to skip or fa
     sys.exit(3)
 
 
-def main():
-    path = sys.argv[1]
+def expand(path):
     with open(path, encoding="utf-8") as f:
         template = json.load(f)
     t = Transform(path, template, "us-east-1")
     matches = t.transform_template()
     if matches:
-        print(json.dumps({"errors": [m.message for m in matches], "version": samtranslator.__version__}))
-        return
-    print(json.dumps({"template": t.template(), "version": samtranslator.__version__}, default=str))
+        return {"errors": [m.message for m in matches]}
+    return {"template": t.template()}
+
+
+def main():
+    out = {"version": samtranslator.__version__, "results": {}}
+    for path in sys.argv[1:]:
+        out["results"][path] = expand(path)
+    print(json.dumps(out, default=str))
 
 
 main()
