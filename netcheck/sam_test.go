@@ -597,3 +597,20 @@ func TestSAMCrossCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestSAMManagedPolicyTableChecked makes sure every managed policy name
+// expandSAM maps is in testdata/sam/managed.json, which the cross-check
+// expands with SAM's own map.
+func TestSAMManagedPolicyTableChecked(t *testing.T) {
+	doc := samRead(t, "testdata/sam/managed.json")
+	pols, _ := samAt(doc, "Resources.AllMapped.Properties.Policies")
+	listed := map[string]bool{}
+	for _, p := range pols.([]interface{}) {
+		listed[p.(string)] = true
+	}
+	for name := range samManagedPolicyPaths {
+		if !listed[name] {
+			t.Errorf("%s is mapped by expandSAM but not cross-checked: add it to testdata/sam/managed.json", name)
+		}
+	}
+}
