@@ -60,6 +60,10 @@ type Check struct {
 	Resource string `json:"resource,omitempty"`
 	Reason   string `json:"reason"`
 	Fix      string `json:"fix,omitempty"`
+	// Acknowledged is the reason the template's Metadata gives for
+	// accepting this check's verdict (Metadata.netcheck.acknowledge):
+	// the report still shows the verdict, the exit status ignores it.
+	Acknowledged string `json:"acknowledged,omitempty"`
 }
 
 // SubnetResult is the path from one of the function's subnets.
@@ -200,6 +204,18 @@ func protoName(p int) string {
 // Analyze evaluates the path from every subnet of every function (or only
 // the function whose id or name is only, when only is not "") to dest.
 func Analyze(f *Facts, dest Destination, only string) (*Report, error) {
+	if len(f.Cases) > 0 {
+		return analyzeCases(f, dest, only)
+	}
+	r, err := analyzeOne(f, dest, only)
+	if err != nil {
+		return nil, err
+	}
+	acknowledge(f, r)
+	return r, nil
+}
+
+func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 	r := &Report{Source: f.Source, Destination: dest.String(), Reachable: true}
 	for _, fn := range f.Functions {
 		if only != "" && fn.ID != only && fn.Name != only {
@@ -238,6 +254,10 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
 	natAzs := map[string]map[string]bool{} // NAT device -> AZs of the subnets it serves
 	devices := map[string]*natDevice{}
 	azs := map[string]bool{}
+	for _, sr := range unresolvedSubnets(f, fn) {
+		fr.Reachable = false
+		fr.Subnets = append(fr.Subnets, sr)
+	}
 	for _, sid := range fn.SubnetIDs {
 		sr, nats := analyzeSubnet(f, fn, sid, dest)
 		if !sr.Reachable {
@@ -266,7 +286,7 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
 		}
 		fr.Subnets = append(fr.Subnets, liftWarnings(&fr, sr))
 	}
-	if len(fn.SubnetIDs) == 0 {
+	if len(fn.SubnetIDs) == 0 && len(fr.Subnets) == 0 {
 		fr.Reachable = false
 		fr.Checks = append(fr.Checks, Check{Name: CheckSubnet, Status: Fail, Resource: fn.ID, Reason: "the function has no subnets", Fix: "attach it to private subnets"})
 	}
@@ -321,7 +341,13 @@ func resilienceWarnings(f *Facts, fn *Function, natAzs map[string]map[string]boo
 				Fix:    "use NAT gateways where internet access matters, or monitor the instance (status checks, an alarm) and keep one per AZ"})
 		}
 	}
-	if len(fn.SubnetIDs) > 0 && len(azs) < 2 {
+	known := 0
+	for _, sid := range fn.SubnetIDs {
+		if s := f.Subnets[sid]; s != nil && s.AZ != "" {
+			known++
+		}
+	}
+	if known == len(fn.SubnetIDs) && known > 0 && len(azs) < 2 && len(f.Unresolved[fn.ID]) == 0 {
 		out = append(out, Check{Name: CheckSingleAz, Status: Warn, Resource: fn.ID,
 			Reason: fmt.Sprintf("all of the function's subnets are in one AZ (%s)", joinKeys(azs)),
 			Fix:    "attach the function to private subnets in at least two AZs"})
@@ -391,6 +417,9 @@ func sortedIDs(m map[string]bool) []string {
 // packet of the destination: the union of every egress rule of every group
 // must allow all of it (they are stateful: replies need nothing).
 func checkSecurityGroups(f *Facts, fn *Function, dest Destination) (Check, string) {
+	if u := f.unresolvedOf(fn.ID, "VpcConfig.SecurityGroupIds"); u != nil {
+		return unknownCheck(CheckSecurityGroup, fn.ID, "the function's security groups cannot be known", u), "security group ?"
+	}
 	if len(fn.SecurityGroups) == 0 {
 		return Check{Name: CheckSecurityGroup, Status: Fail, Resource: fn.ID, Reason: "the function has no security group", Fix: "give it a security group that allows the egress"}, "no security group"
 	}
@@ -402,6 +431,24 @@ func checkSecurityGroups(f *Facts, fn *Function, dest Destination) (Check, strin
 		}
 		groups = append(groups, sg)
 	}
+	if open := openRules(groups); len(open) > 0 {
+		worstC, worstL := checkGroups(fn, groupsExtreme(groups, false), dest)
+		if worstC.Status == Pass {
+			return worstC, worstL
+		}
+		bestC, bestL := checkGroups(fn, groupsExtreme(groups, true), dest)
+		if bestC.Status == Fail {
+			return bestC, bestL
+		}
+		return Check{Name: CheckSecurityGroup, Status: Unknown, Resource: open[0].ID,
+			Reason: fmt.Sprintf("the function's security group egress depends on a rule whose block the template leaves open: %s", open[0].Unresolved),
+			Fix:    "give the values that decide the rule's block (--parameter ...)"}, "security group ?"
+	}
+	return checkGroups(fn, groups, dest)
+}
+
+// checkGroups evaluates the function's (resolved) security groups.
+func checkGroups(fn *Function, groups []*SecurityGroup, dest Destination) (Check, string) {
 	n := namer{whole: dest.Addrs(), label: dest.Label()}
 	space := Box(dest.Addrs(), dest.Ports())
 	allowed, denied := EvalSecurityGroups(groups, dest.Protocol, space)
@@ -455,6 +502,13 @@ func joinKeys(m map[string]bool) string {
 }
 
 func checkRole(f *Facts, fn *Function) []Check {
+	if fn.CapacityProvider != "" {
+		return []Check{{Name: CheckRoleVpcAccess, Status: Pass, Resource: fn.CapacityProvider,
+			Reason: "the function runs on capacity provider " + fn.CapacityProvider + " (Lambda Managed Instances): its instances' network interfaces are the capacity provider's, created with its operator role, not the execution role's"}}
+	}
+	if u := f.unresolvedOf(fn.ID, "Role"); u != nil {
+		return []Check{unknownCheck(CheckRoleVpcAccess, fn.ID, "the function's execution role cannot be known", u)}
+	}
 	role := f.Roles[fn.Role]
 	if role == nil {
 		return []Check{{Name: CheckRoleVpcAccess, Status: Unknown, Resource: fn.Role, Reason: "the execution role is not defined here"}}
@@ -468,6 +522,8 @@ func checkRole(f *Facts, fn *Function) []Check {
 	}
 	if has {
 		out = append(out, Check{Name: CheckRoleVpcAccess, Status: Pass, Resource: role.ID, Reason: "the role carries " + VpcAccessPolicy})
+	} else if c, ok := grantCheck(role); ok {
+		out = append(out, c)
 	} else {
 		out = append(out, Check{Name: CheckRoleVpcAccess, Status: Fail, Resource: role.ID,
 			Reason: "the role lacks " + VpcAccessPolicy + ": Lambda cannot create the function's network interfaces",

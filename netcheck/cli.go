@@ -1,13 +1,13 @@
 package netcheck
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -24,10 +24,12 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	fs := flag.NewFlagSet("netcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: netcheck [flags] TEMPLATE.json (or - for standard input)\n"+
+		fmt.Fprintf(stderr, "usage: netcheck [flags] TEMPLATE... (JSON or YAML files, cloud assembly directories such as cdk.out, or - for standard input)\n"+
 			"       netcheck [flags] --stack NAME   (a deployed stack, read with the AWS SDK's usual configuration)\n\n"+
-			"Checks that every subnet of each VPC-attached Lambda function in a CloudFormation template\n"+
-			"reaches the destination (through a NAT gateway or instance, an egress-only internet gateway, a gateway endpoint). Exit status: 0 reachable, 1 blocked, 2 bad input.\n\nflags:\n")
+			"Checks that every subnet of each VPC-attached Lambda function in CloudFormation templates (SAM included)\n"+
+			"reaches the destination (through a NAT gateway or instance, an egress-only internet gateway, a gateway endpoint).\n"+
+			"Several templates are one network: imports resolve from the others' exports, nested stacks from their files.\n"+
+			"Exit status: 0 reachable, 1 blocked, 2 unknown (something the templates leave open) or bad input.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	function := fs.String("function", "", "check only this function (logical id or FunctionName)")
@@ -36,6 +38,13 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	protocol := fs.String("protocol", "tcp", "protocol: tcp or udp")
 	asJSON := fs.Bool("json", false, "print the report as JSON (same as --format json)")
 	format := fs.String("format", "text", "output: text, json, or dot (a Graphviz graph of the network and the paths)")
+	params := paramFlag{}
+	fs.Var(params, "parameter", "a template parameter's value, KEY=VALUE (repeatable; lists comma-separated: Subnets=subnet-1,subnet-2)")
+	paramFiles := stringsFlag{}
+	fs.Var(&paramFiles, "parameters", "a file of parameter values: CloudFormation's [{\"ParameterKey\": ..., \"ParameterValue\": ...}] or CodePipeline's {\"Parameters\": {...}} (repeatable; --parameter wins)")
+	region := fs.String("region", "", "the region the templates are deployed to (AWS::Region)")
+	account := fs.String("account", "", "the account the templates are deployed to (AWS::AccountId)")
+	maxInput := fs.Int64("max-input-size", DefaultMaxInput, "the largest input read, in bytes")
 	stack := ""
 	if fromStack != nil {
 		fs.StringVar(&stack, "stack", "", "check this deployed CloudFormation stack instead of a template")
@@ -50,7 +59,7 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		fmt.Fprintf(stderr, "netcheck: "+format+"\n", a...)
 		return 2
 	}
-	if (stack == "" && fs.NArg() != 1) || (stack != "" && fs.NArg() != 0) {
+	if (stack == "" && fs.NArg() == 0) || (stack != "" && fs.NArg() != 0) {
 		fs.Usage()
 		return 2
 	}
@@ -64,6 +73,22 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	if *format != "text" && *format != "json" && *format != "dot" {
 		return fail("--format %q: use text, json or dot", *format)
 	}
+	if *maxInput <= 0 {
+		return fail("--max-input-size %d: give a number of bytes above 0", *maxInput)
+	}
+	opts := Options{Parameters: map[string]string{}, Region: *region, Account: *account, MaxInputSize: *maxInput}
+	for _, file := range paramFiles {
+		values, err := ReadParameterFile(file, *maxInput)
+		if err != nil {
+			return fail("%v", err)
+		}
+		for k, v := range values {
+			opts.Parameters[k] = v
+		}
+	}
+	for k, v := range params {
+		opts.Parameters[k] = v
+	}
 
 	var facts *Facts
 	if stack != "" {
@@ -73,23 +98,16 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		}
 		facts = f
 	} else {
-		path := fs.Arg(0)
-		var data []byte
-		var err error
-		if path == "-" {
-			data, err = io.ReadAll(stdin)
-			path = "<stdin>"
-		} else {
-			data, err = os.ReadFile(path)
+		stdinUsed := 0
+		for _, a := range fs.Args() {
+			if a == "-" {
+				stdinUsed++
+			}
 		}
-		if err != nil {
-			return fail("cannot read template: %v", err)
+		if stdinUsed > 1 {
+			return fail("- (standard input) can be given once")
 		}
-		t, err := ParseTemplate(data, path)
-		if err != nil {
-			return fail("%v", err)
-		}
-		if facts, err = FromTemplate(t, path); err != nil {
+		if facts, err = Load(fs.Args(), stdin, opts); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -107,13 +125,7 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	default:
 		report.WriteText(stdout)
 	}
-	switch {
-	case !report.Reachable && len(report.Failures()) > 0:
-		return 1
-	case !report.Reachable:
-		return 2 // only unknowns: the template does not say enough
-	}
-	return 0
+	return report.ExitStatus()
 }
 
 // parseDestination reads --dest, --port and --protocol.
@@ -163,4 +175,94 @@ func parseDestination(dest, port, protocol string) (Destination, error) {
 		return d, fmt.Errorf("--dest %q: use internet, internet6, s3, dynamodb, an IP address or a CIDR block", dest)
 	}
 	return d, nil
+}
+
+// paramFlag collects --parameter KEY=VALUE.
+type paramFlag map[string]string
+
+func (p paramFlag) String() string { return "" }
+
+func (p paramFlag) Set(v string) error {
+	k, val, ok := strings.Cut(v, "=")
+	k = strings.TrimSpace(k)
+	if !ok || k == "" {
+		return fmt.Errorf("%q: write KEY=VALUE, e.g. --parameter VpcCidr=10.0.0.0/16", v)
+	}
+	p[k] = val
+	return nil
+}
+
+// stringsFlag collects a repeatable flag.
+type stringsFlag []string
+
+func (s *stringsFlag) String() string { return strings.Join(*s, ",") }
+
+func (s *stringsFlag) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+// ReadParameterFile reads parameter values in the forms the AWS CLI and
+// CodePipeline use: [{"ParameterKey": "K", "ParameterValue": "V"}, ...]
+// or {"Parameters": {"K": "V"}} (a plain {"K": "V"} object too).
+func ReadParameterFile(path string, max int64) (map[string]string, error) {
+	data, err := readFileCapped(path, max)
+	if err != nil {
+		if _, ok := err.(*InputError); ok {
+			return nil, err
+		}
+		return nil, &InputError{fmt.Sprintf("--parameters %s: %v", path, err)}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var doc interface{}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, &InputError{fmt.Sprintf("--parameters %s is not JSON: %v", path, err)}
+	}
+	out := map[string]string{}
+	value := func(k string, v interface{}) error {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case float64, bool:
+			out[k] = fmt.Sprint(x)
+		case []interface{}:
+			var parts []string
+			for _, e := range x {
+				parts = append(parts, fmt.Sprint(e))
+			}
+			out[k] = strings.Join(parts, ",")
+		default:
+			return &InputError{fmt.Sprintf("--parameters %s: the value of %s must be a string, not %s", path, k, describe(v))}
+		}
+		return nil
+	}
+	switch x := doc.(type) {
+	case []interface{}:
+		for i, e := range x {
+			m, _ := e.(map[string]interface{})
+			k, _ := m["ParameterKey"].(string)
+			if k == "" {
+				return nil, &InputError{fmt.Sprintf("--parameters %s: entry %d has no ParameterKey (write {\"ParameterKey\": \"Name\", \"ParameterValue\": \"value\"})", path, i)}
+			}
+			if m["UsePreviousValue"] == true {
+				continue
+			}
+			if err := value(k, m["ParameterValue"]); err != nil {
+				return nil, err
+			}
+		}
+	case map[string]interface{}:
+		params := x
+		if p, ok := x["Parameters"].(map[string]interface{}); ok {
+			params = p
+		}
+		for _, k := range sortedKeys(params) {
+			if err := value(k, params[k]); err != nil {
+				return nil, err
+			}
+		}
+	default:
+		return nil, &InputError{fmt.Sprintf("--parameters %s: use [{\"ParameterKey\": ..., \"ParameterValue\": ...}] or {\"Parameters\": {...}}", path)}
+	}
+	return out, nil
 }

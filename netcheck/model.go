@@ -11,7 +11,10 @@
 // one model, several sources.
 package netcheck
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+)
 
 // Facts is the network as the analysis sees it. Every id is the source's
 // own: logical ids for a template, AWS ids for a deployed network.
@@ -41,6 +44,50 @@ type Facts struct {
 	// VpcEndpoints are the VPCs' gateway endpoints (S3, DynamoDB), by id.
 	// Their routes are in the route tables too (Route.PrefixList).
 	VpcEndpoints map[string]*VpcEndpoint
+
+	// Unresolved lists, by resource id, the values a template leaves
+	// open (a parameter without a value, an import from a template not
+	// given): the analysis reports the steps that read them as UNKNOWN.
+	Unresolved map[string][]Unresolved
+	// Suppressions are the checks acknowledged in the template, by the
+	// resource whose Metadata acknowledges them.
+	Suppressions map[string][]Suppression
+	// Cases are the facts of each assignment of the conditions the
+	// given values leave undecided (empty when every condition is
+	// decided): the analysis checks each and reports where they differ.
+	Cases []Case
+	// CaseFix is what decides the cases (--parameter ...).
+	CaseFix string
+}
+
+// Case is the network under one assignment of undecided conditions.
+type Case struct {
+	// Assume names the assignment: "IsProd=true, UseNat=false".
+	Assume string
+	Facts  *Facts
+}
+
+// Unresolved is a value a template does not decide.
+type Unresolved struct {
+	Where string // the resource and property: "Vpc.CidrBlock"
+	Expr  string // the expression as the template writes it: "!Ref VpcCidr"
+	Why   string // "parameter VpcCidr has no default and no value was given"
+	Fix   string // "--parameter VpcCidr=VALUE", "" when nothing here can resolve it
+}
+
+func (u Unresolved) String() string {
+	s := fmt.Sprintf("%s is %s", u.Where, u.Expr)
+	if u.Why != "" {
+		s += " (" + u.Why + ")"
+	}
+	return s
+}
+
+// Suppression acknowledges a check on a resource, with the reason the
+// report prints.
+type Suppression struct {
+	Check  string
+	Reason string
 }
 
 // NewFacts returns empty Facts.
@@ -60,6 +107,8 @@ func NewFacts(source string) *Facts {
 		Instances:                  map[string]*Instance{},
 		EgressOnlyInternetGateways: map[string]*EgressOnlyInternetGateway{},
 		VpcEndpoints:               map[string]*VpcEndpoint{},
+		Unresolved:                 map[string][]Unresolved{},
+		Suppressions:               map[string][]Suppression{},
 	}
 }
 
@@ -176,6 +225,11 @@ type NaclEntry struct {
 	Cidr       netip.Prefix // IPv4 (CidrBlock) or IPv6 (Ipv6CidrBlock)
 	FromPort   int          // for TCP and UDP; 0-65535 otherwise
 	ToPort     int
+	// Unresolved is set (and Cidr invalid) when the template leaves the
+	// entry's block open: the expression and why.
+	Unresolved string
+	// Ipv6 tells, for an unresolved block, which family it is.
+	Ipv6 bool
 }
 
 // SecurityGroup is a security group's rules (it is stateful, so the reply
@@ -201,6 +255,10 @@ type SgRule struct {
 	// allows traffic from the network interfaces of another security
 	// group (SourceSecurityGroupId).
 	SourceGroup string
+	// Unresolved is set (and Cidr invalid) when the template leaves the
+	// rule's block open: the expression and why.
+	Unresolved string
+	Ipv6       bool
 }
 
 // NetworkInterface is an elastic network interface: here, the one a NAT
@@ -221,6 +279,11 @@ type NetworkInterface struct {
 	// Status is "in-use", "available", ... in a deployed network, "" from
 	// a template.
 	Status string
+	// Existing is true for an interface created on its own
+	// (AWS::EC2::NetworkInterface) and attached to an instance at launch:
+	// EC2 auto-assigns public IPv4 addresses only to interfaces it
+	// creates at launch, so it is public only through an Elastic IP.
+	Existing bool
 }
 
 // Instance is an EC2 instance (a NAT instance).
@@ -263,6 +326,20 @@ type Role struct {
 	// DenyFor lists the functions (their ids) the ENI deny statement names
 	// in its lambda:SourceFunctionArn condition.
 	DenyFor []string
+	// Grants are the statements of the role's inline and customer-managed
+	// policies that allow network-interface actions (besides managed
+	// policies named by ARN).
+	Grants []EniGrant
+}
+
+// EniGrant is an Allow statement that grants some of the network-interface
+// actions Lambda needs.
+type EniGrant struct {
+	Policy  string   // the policy's id (or the role's inline policy name)
+	Actions []string // the actions it grants, of EniRequired
+	// Limits says what narrows the statement ("Condition ...", "Resource
+	// ..."), "" when it applies to every resource unconditionally.
+	Limits string
 }
 
 // Function is a Lambda function with a VPC configuration.
@@ -280,6 +357,15 @@ type Function struct {
 	// function's network interfaces IPv6 addresses in dual-stack subnets
 	// (off by default): without it the function has no IPv6 path.
 	Ipv6AllowedForDualStack bool
+	// BadSubnets are subnet ids that are neither a subnet of the
+	// template nor an AWS subnet id (a literal such as "PrivateSubnet1ID":
+	// a missing !Ref), with what they may have meant.
+	BadSubnets map[string]string
+	// CapacityProvider is the Lambda capacity provider the function runs
+	// on (Lambda Managed Instances): its VPC configuration is the
+	// function's, and its instances' network interfaces are not the
+	// execution role's to create.
+	CapacityProvider string
 }
 
 // Destination is what the function must reach: a set of addresses (the

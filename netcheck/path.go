@@ -57,12 +57,22 @@ func (p *subnetPath) natNamer(dev *natDevice, addrs AddrSet) namer {
 func analyzeSubnet(f *Facts, fn *Function, sid string, dest Destination) (SubnetResult, []*natDevice) {
 	p := &subnetPath{f: f, fn: fn, dest: dest, sr: SubnetResult{Subnet: sid, Reachable: true}}
 	p.s = f.Subnets[sid]
+	if c, bad := badSubnet(fn, sid); bad && p.s == nil {
+		p.add(c)
+		return p.sr, nil
+	}
 	if p.s == nil {
 		p.add(Check{Name: CheckSubnet, Status: Unknown, Resource: sid, Reason: "the subnet is not defined here, so its routes cannot be checked",
 			Fix: "check the template that defines it, or the deployed network"})
 		return p.sr, nil
 	}
 	p.sr.AZ, p.sr.Cidr = p.s.AZ, p.s.Cidr.String()
+	if !p.s.Cidr.IsValid() {
+		p.sr.Cidr = ""
+		if u := f.unresolvedOf(sid, "CidrBlock"); u != nil {
+			p.sr.Cidr = u.Expr
+		}
+	}
 
 	rt, note := routeTableOf(f, p.s)
 	if rt == nil {
@@ -131,6 +141,12 @@ func (p *subnetPath) subnetRoutes(rt *RouteTable, note string) []natGroup {
 	if p.dest.Service != "" && p.serviceEndpoint(rt, routes, note) {
 		return nil
 	}
+	if c, open := p.openVpcRoute(rt); open {
+		p.add(c)
+	}
+	for _, c := range p.openRoutes(rt) {
+		p.add(c)
+	}
 	pieces := RoutePieces(routes, p.dest.Addrs())
 	whole := len(pieces) == 1
 	var groups []natGroup
@@ -189,6 +205,9 @@ func (p *subnetPath) subnetRoutes(rt *RouteTable, note string) []natGroup {
 				Reason: fmt.Sprintf("blackhole: route %s -> %s in %s %s; it carries %s", r.Destination, r.Target, rt.ID, state, part),
 				Fix:    "point the route at an existing NAT gateway"})
 			p.deadEnd(rt, r, Fail)
+		case p.f.unresolvedOf(r.ID, "") != nil:
+			checks = append(checks, unknownCheck(CheckRoute, routeID(r, rt), fmt.Sprintf("route %s carries %s, and its target is open", r.Destination, part), p.f.unresolvedOf(r.ID, "")))
+			p.deadEnd(rt, r, Unknown)
 		default:
 			checks = append(checks, Check{Name: CheckRoute, Status: Unknown, Resource: routeID(r, rt),
 				Reason: fmt.Sprintf("route %s sends %s to %s %s, which this checker does not follow", r.Destination, part, r.Kind, r.Target),
@@ -362,7 +381,8 @@ func (p *subnetPath) internetGateway(ns *Subnet, id string) {
 func (p *subnetPath) nacls(dev *natDevice, ns *Subnet, addrs AddrSet) {
 	fnAcl, natAcl := naclOf(p.f, p.s), naclOf(p.f, ns)
 	n := p.natNamer(dev, addrs)
-	sub := namer{whole: PrefixSet(p.s.Cidr), label: p.s.Cidr.String()}
+	block, open := p.subnetBlock()
+	sub := namer{whole: PrefixSet(block), label: block.String()}
 	proto, ports := p.dest.Protocol, p.dest.Ports()
 	eph := PortRange(EphemeralFrom, EphemeralTo)
 	natEph, natEphWhat := eph, ""
@@ -385,16 +405,19 @@ func (p *subnetPath) nacls(dev *natDevice, ns *Subnet, addrs AddrSet) {
 	steps := []step{
 		{CheckNaclOut, fnAcl, true, addrs, n, ports, "the request leaving the function's subnet"},
 		{CheckNaclReplyIn, fnAcl, false, addrs, n, eph, "the reply coming back to the function's subnet"},
-		{CheckNatNaclIn, natAcl, false, PrefixSet(p.s.Cidr), sub, ports, "the request arriving at the " + d + "'s subnet from the function's subnet"},
+		{CheckNatNaclIn, natAcl, false, PrefixSet(block), sub, ports, "the request arriving at the " + d + "'s subnet from the function's subnet"},
 		{CheckNatNaclOut, natAcl, true, addrs, n, ports, "the request leaving the " + d + "'s subnet for the internet"},
 		{CheckNatNaclReplyIn, natAcl, false, addrs, n, natEph, "the reply coming back from the internet to the " + d + natEphWhat},
-		{CheckNatNaclReplyOut, natAcl, true, PrefixSet(p.s.Cidr), sub, eph, "the reply leaving the " + d + "'s subnet for the function's subnet"},
+		{CheckNatNaclReplyOut, natAcl, true, PrefixSet(block), sub, eph, "the reply leaving the " + d + "'s subnet for the function's subnet"},
 	}
 	var labels [2][]string
 	st := [2]Status{Pass, Pass}
 	shortNames := []string{"out", "reply in", "in", "out", "reply in", "reply out"}
 	for i, s := range steps {
 		c, short := naclCheck(s.name, s.acl, s.egress, s.n, Box(s.peers, s.ports), proto, s.what)
+		if s.name == CheckNatNaclIn || s.name == CheckNatNaclReplyOut {
+			c = openSource(c, open)
+		}
 		p.add(c)
 		side := 0 // the function's subnet's ACL
 		if i >= 2 {
@@ -456,6 +479,9 @@ func naclCheck(name string, acl *NetworkAcl, egress bool, n namer, space Space, 
 	}
 	if acl.Default && len(acl.Entries) == 0 {
 		return Check{Name: name, Status: Pass, Resource: acl.ID, Reason: "the VPC's default network ACL allows all traffic"}, "default"
+	}
+	if len(openEntries(acl)) > 0 {
+		return naclCheckOpen(name, acl, egress, n, space, proto, what)
 	}
 	pieces := EvalNacl(acl, egress, proto, space)
 	var allowed, denied []AclPiece

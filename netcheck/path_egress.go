@@ -139,13 +139,14 @@ func (p *subnetPath) natInstanceGroups(dev *natDevice, addrs AddrSet) {
 		res = dev.eni.ID
 	}
 	// Inbound: the source is any address of the function's subnet.
-	in := Box(PrefixSet(p.s.Cidr), ports)
+	block, open := p.subnetBlock()
+	in := Box(PrefixSet(block), ports)
 	var allowedBy []string
 	for _, g := range groups {
 		for _, r := range g.Ingress {
 			m := SgMatch(r, proto)
 			if r.SourceGroup != "" && p.fn != nil && contains(p.fn.SecurityGroups, r.SourceGroup) {
-				m = SgMatch(SgRule{Protocol: r.Protocol, Cidr: p.s.Cidr, FromPort: r.FromPort, ToPort: r.ToPort}, proto)
+				m = SgMatch(SgRule{Protocol: r.Protocol, Cidr: block, FromPort: r.FromPort, ToPort: r.ToPort}, proto)
 			}
 			if hit := in.Intersect(m); !hit.IsEmpty() {
 				in = in.Subtract(hit)
@@ -153,14 +154,14 @@ func (p *subnetPath) natInstanceGroups(dev *natDevice, addrs AddrSet) {
 			}
 		}
 	}
-	sub := namer{whole: PrefixSet(p.s.Cidr), label: p.s.Cidr.String()}
+	sub := namer{whole: PrefixSet(block), label: block.String()}
 	if in.IsEmpty() {
 		p.add(Check{Name: CheckNatInstanceSgIn, Status: Pass, Resource: res,
-			Reason: fmt.Sprintf("the NAT instance's security group lets in %s (%s)", sub.packets(proto, Box(PrefixSet(p.s.Cidr), ports), "from"), strings.Join(uniqStrings(allowedBy), "; "))})
+			Reason: fmt.Sprintf("the NAT instance's security group lets in %s (%s)", sub.packets(proto, Box(PrefixSet(block), ports), "from"), strings.Join(uniqStrings(allowedBy), "; "))})
 	} else {
-		p.add(Check{Name: CheckNatInstanceSgIn, Status: Fail, Resource: res,
+		p.add(openSource(Check{Name: CheckNatInstanceSgIn, Status: Fail, Resource: res,
 			Reason: fmt.Sprintf("no inbound rule of the NAT instance's security group allows %s: the instance never sees those requests", sub.packets(proto, in, "from")),
-			Fix:    fmt.Sprintf("add an inbound rule for %s/%s from %s (the function's subnet) to the NAT instance's security group", protoName(proto), in.Ports(), sub.cidrs(in.Addrs()))})
+			Fix:    fmt.Sprintf("add an inbound rule for %s/%s from %s (the function's subnet) to the NAT instance's security group", protoName(proto), in.Ports(), sub.cidrs(in.Addrs()))}, open))
 	}
 	// Outbound: what it forwards keeps its destination.
 	n := p.natNamer(dev, addrs)

@@ -16,7 +16,7 @@ func (r *Report) WriteText(w io.Writer) {
 		if f.Name != "" && f.Name != f.Function {
 			name += " (" + f.Name + ")"
 		}
-		fmt.Fprintf(w, "\nfunction %s: %s\n", name, verdict(f.Reachable))
+		fmt.Fprintf(w, "\nfunction %s: %s\n", name, verdictOf(allChecks(f)))
 		for _, s := range f.Subnets {
 			subnets++
 			if !s.Reachable {
@@ -26,7 +26,7 @@ func (r *Report) WriteText(w io.Writer) {
 			if where != "" {
 				where = " [" + where + "]"
 			}
-			fmt.Fprintf(w, "  subnet %s%s: %s\n", s.Subnet, where, verdict(s.Reachable))
+			fmt.Fprintf(w, "  subnet %s%s: %s\n", s.Subnet, where, verdictOf(s.Checks))
 			writeChecks(w, s.Checks)
 		}
 		fmt.Fprintf(w, "  function-wide:\n")
@@ -42,31 +42,29 @@ func (r *Report) WriteText(w io.Writer) {
 
 // Summary is the report's one-line verdict.
 func (r *Report) Summary() string {
-	subnets, blocked, warnings := 0, 0, 0
+	subnets, blocked, unknown, warnings := 0, 0, 0, 0
 	for _, f := range r.Functions {
-		warnings += len(f.Warnings)
+		for _, w := range f.Warnings {
+			if w.Acknowledged == "" {
+				warnings++
+			}
+		}
 		for _, s := range f.Subnets {
 			subnets++
-			if !s.Reachable {
+			switch verdictOf(s.Checks) {
+			case "NOT reachable":
 				blocked++
+			case "UNKNOWN":
+				unknown++
 			}
 		}
 	}
-	state := "REACHABLE"
-	switch {
-	case !r.Reachable && blocked == 0 && r.Unknown:
-		state = "UNKNOWN"
-	case !r.Reachable:
-		state = "BLOCKED"
+	state := map[int]string{0: "REACHABLE", 1: "BLOCKED", 2: "UNKNOWN"}[r.ExitStatus()]
+	extra := ""
+	if unknown > 0 {
+		extra = fmt.Sprintf(", %d unknown", unknown)
 	}
-	return fmt.Sprintf("%s: %d function(s), %d subnet(s), %d blocked, %d warning(s), destination %s", state, len(r.Functions), subnets, blocked, warnings, r.Destination)
-}
-
-func verdict(ok bool) string {
-	if ok {
-		return "reachable"
-	}
-	return "NOT reachable"
+	return fmt.Sprintf("%s: %d function(s), %d subnet(s), %d blocked%s, %d warning(s), destination %s", state, len(r.Functions), subnets, blocked, extra, warnings, r.Destination)
 }
 
 func writeChecks(w io.Writer, cs []Check) {
@@ -75,6 +73,9 @@ func writeChecks(w io.Writer, cs []Check) {
 		fmt.Fprintf(w, "         %s\n", c.Reason)
 		if c.Fix != "" && c.Status != Pass {
 			fmt.Fprintf(w, "         fix: %s\n", c.Fix)
+		}
+		if c.Acknowledged != "" {
+			fmt.Fprintf(w, "         acknowledged: %s\n", c.Acknowledged)
 		}
 	}
 }

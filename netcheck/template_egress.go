@@ -17,7 +17,7 @@ func (x *templateReader) vpcCidrBlock(id string, p map[string]interface{}) {
 	}
 	blocks, placeholder := x.r.vpcIpv6Blocks(vpc.ID)
 	for i, b := range blocks {
-		if pfx := x.prefix(fmt.Sprintf("%s.Ipv6CidrBlock[%d]", vpc.ID, i), b); pfx.IsValid() {
+		if pfx := x.prefix(vpc.ID, fmt.Sprintf("Ipv6CidrBlock[%d]", i), b); pfx.IsValid() {
 			vpc.Ipv6Cidrs = append(vpc.Ipv6Cidrs, pfx)
 		}
 	}
@@ -50,7 +50,91 @@ func refList(v interface{}) []string {
 
 func (x *templateReader) networkInterface(id string, p map[string]interface{}) {
 	x.f.NetworkInterfaces[id] = &NetworkInterface{ID: id, SubnetID: refID(p["SubnetId"]), SecurityGroups: refList(p["GroupSet"]),
-		SourceDestCheck: boolProp(p["SourceDestCheck"], true), DeviceIndex: -1}
+		SourceDestCheck: boolProp(p["SourceDestCheck"], true), DeviceIndex: -1, Existing: true}
+}
+
+// launchTemplate keeps a launch template's network interfaces for the
+// Auto Scaling groups that launch it (read in the second pass).
+func (x *templateReader) launchTemplate(id string, p map[string]interface{}) {
+	data, _ := p["LaunchTemplateData"].(map[string]interface{})
+	if data == nil {
+		return
+	}
+	x.launchTemplates()[id] = data
+}
+
+func (x *templateReader) launchTemplates() map[string]map[string]interface{} {
+	if x.lts == nil {
+		x.lts = map[string]map[string]interface{}{}
+	}
+	return x.lts
+}
+
+// autoScalingGroup reads an Auto Scaling group that launches a NAT
+// instance from a launch template: its instance is modelled as one
+// instance ("<group>#instance") with the template's interfaces, in the
+// group's first subnet. An interface the template names
+// (NetworkInterfaceId) is an existing interface: EC2 gives an existing
+// interface no public IPv4 address at launch, whatever
+// AssociatePublicIpAddress says, so only an Elastic IP makes it public.
+func (x *templateReader) autoScalingGroup(id string, p map[string]interface{}) {
+	lt, _ := p["LaunchTemplate"].(map[string]interface{})
+	if lt == nil {
+		if mip, ok := p["MixedInstancesPolicy"].(map[string]interface{}); ok {
+			lts, _ := mip["LaunchTemplate"].(map[string]interface{})
+			lt, _ = lts["LaunchTemplateSpecification"].(map[string]interface{})
+		}
+	}
+	data := x.launchTemplates()[refID(lt["LaunchTemplateId"])]
+	if data == nil {
+		data = x.launchTemplates()[refID(lt["LaunchTemplateName"])]
+	}
+	if data == nil {
+		return
+	}
+	subnets := refList(p["VPCZoneIdentifier"])
+	inst := map[string]interface{}{"NetworkInterfaces": data["NetworkInterfaces"], "SecurityGroupIds": data["SecurityGroupIds"], "SourceDestCheck": nil}
+	if len(subnets) > 0 {
+		inst["SubnetId"] = subnets[0]
+	}
+	x.instance(id+"#instance", inst)
+	x.attachInstances()
+}
+
+// capacityProvider keeps a Lambda capacity provider's VPC configuration:
+// a function on Lambda Managed Instances runs on its instances, in its
+// subnets and security groups.
+func (x *templateReader) capacityProvider(id string, p map[string]interface{}) {
+	if vc, ok := p["VpcConfig"].(map[string]interface{}); ok {
+		if x.cps == nil {
+			x.cps = map[string]map[string]interface{}{}
+		}
+		x.cps[id] = vc
+	}
+}
+
+// capacityProviderVpc is the VPC configuration of the capacity provider a
+// function runs on (CapacityProviderConfig.
+// LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn), nil
+// when it runs on none of the template's.
+func (x *templateReader) capacityProviderVpc(id string, p map[string]interface{}) map[string]interface{} {
+	cfg, _ := p["CapacityProviderConfig"].(map[string]interface{})
+	lmi, _ := cfg["LambdaManagedInstancesCapacityProviderConfig"].(map[string]interface{})
+	if lmi == nil {
+		return nil
+	}
+	arn := lmi["CapacityProviderArn"]
+	if u, ok := arn.(unknown); ok {
+		x.unresolved(id, "CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn", u)
+		return nil
+	}
+	cp := refID(unArn(arn))
+	vc := x.cps[cp]
+	if vc == nil {
+		return nil
+	}
+	x.capacityOf[id] = cp
+	return vc
 }
 
 // instance reads an EC2 instance and its interfaces: interfaces it names
@@ -72,7 +156,14 @@ func (x *templateReader) instance(id string, p map[string]interface{}) {
 		eniID := refID(m["NetworkInterfaceId"])
 		if eniID == "" {
 			eniID = fmt.Sprintf("%s#eni%d", id, index)
-			eni := &NetworkInterface{ID: eniID, SubnetID: refID(m["SubnetId"]), SecurityGroups: refList(m["GroupSet"]), SourceDestCheck: srcDst}
+			groups := refList(m["GroupSet"])
+			if groups == nil {
+				groups = refList(m["Groups"]) // a launch template's interfaces
+			}
+			eni := &NetworkInterface{ID: eniID, SubnetID: refID(m["SubnetId"]), SecurityGroups: groups, SourceDestCheck: srcDst}
+			if eni.SubnetID == "" && index == 0 {
+				eni.SubnetID = inst.SubnetID
+			}
 			if boolProp(m["AssociatePublicIpAddress"], false) {
 				eni.PublicIP = "a public IPv4 address assigned at launch"
 			}
@@ -157,7 +248,7 @@ func (x *templateReader) vpcEndpoint(id string, p map[string]interface{}) {
 	if !ok {
 		typ = "Gateway" // CloudFormation's default
 	}
-	name, _ := str(p["ServiceName"])
+	name := display(p["ServiceName"])
 	ep := &VpcEndpoint{ID: id, VpcID: refID(p["VpcId"]), Type: typ, ServiceName: name, Service: ServiceOf(name), RouteTables: refList(p["RouteTableIds"])}
 	x.f.VpcEndpoints[id] = ep
 	if !strings.EqualFold(typ, "Gateway") {
@@ -168,11 +259,4 @@ func (x *templateReader) vpcEndpoint(id string, p map[string]interface{}) {
 			rt.Routes = append(rt.Routes, Route{ID: id, PrefixList: "service:" + ep.Service, Kind: TargetVpcEndpoint, Target: id})
 		}
 	}
-}
-
-func sgIngressRule(id string, m map[string]interface{}) (SgRule, bool) {
-	if g := refID(m["SourceSecurityGroupId"]); g != "" {
-		return SgRule{ID: id, Protocol: proto(m["IpProtocol"]), SourceGroup: g, FromPort: intOf(m["FromPort"], 0), ToPort: intOf(m["ToPort"], 65535)}, true
-	}
-	return sgRule(id, m)
 }

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"math/big"
 	"net/netip"
-	"sort"
 )
 
 // Ipv6PlaceholderBase is the block the per-VPC placeholder /56s come from:
@@ -27,80 +26,6 @@ func Ipv6Placeholder(i int) netip.Prefix {
 	b := Ipv6PlaceholderBase.Addr().As16()
 	b[5], b[6] = byte(i>>8), byte(i)
 	return netip.PrefixFrom(netip.AddrFrom16(b), 56)
-}
-
-// vpcIpv6Block is how a template gives a VPC an IPv6 block: an
-// AWS::EC2::VPCCidrBlock with an explicit Ipv6CidrBlock, or one AWS (or an
-// IPv6 pool) assigns at deploy time (then a placeholder).
-func (r *resolver) vpcIpv6Blocks(vpc string) (blocks []interface{}, placeholder bool) {
-	var ids []string
-	for id, res := range r.t.Resources {
-		if res.Type == "AWS::EC2::VPCCidrBlock" {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		p := r.t.Resources[id].Properties
-		if refID(r.value(p["VpcId"])) != vpc {
-			continue
-		}
-		if explicit, ok := p["Ipv6CidrBlock"]; ok {
-			blocks = append(blocks, r.value(explicit))
-			continue
-		}
-		if fmt.Sprint(r.value(p["AmazonProvidedIpv6CidrBlock"])) == "true" || p["Ipv6Pool"] != nil || p["Ipv6IpamPoolId"] != nil {
-			blocks = append(blocks, Ipv6Placeholder(r.vpcIndex(vpc)).String())
-			placeholder = true
-		}
-	}
-	return blocks, placeholder
-}
-
-// vpcIpv6 resolves Fn::GetAtt VPC.Ipv6CidrBlocks.
-func (r *resolver) vpcIpv6(vpc string) interface{} {
-	blocks, _ := r.vpcIpv6Blocks(vpc)
-	if blocks == nil {
-		return []interface{}{}
-	}
-	return blocks
-}
-
-// vpcIndex is the VPC's position among the template's VPCs by logical id.
-func (r *resolver) vpcIndex(vpc string) int {
-	var ids []string
-	for id, res := range r.t.Resources {
-		if res.Type == "AWS::EC2::VPC" {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	return sort.SearchStrings(ids, vpc)
-}
-
-// cidr evaluates Fn::Cidr [ipBlock, count, cidrBits]: count blocks of
-// cidrBits host bits each, carved in order from the start of ipBlock
-// (IPv4 or IPv6), as CloudFormation documents it.
-func (r *resolver) cidr(arg interface{}) interface{} {
-	a, ok := arg.([]interface{})
-	if !ok || len(a) != 3 {
-		return unknown{"Fn::Cidr"}
-	}
-	s, ok := str(r.value(a[0]))
-	block, err := netip.ParsePrefix(s)
-	count, bits := intOf(r.value(a[1]), -1), intOf(r.value(a[2]), -1)
-	if !ok || err != nil {
-		return unknown{"Fn::Cidr"}
-	}
-	out, err := CidrSplit(block, count, bits)
-	if err != nil {
-		return unknown{"Fn::Cidr"}
-	}
-	list := make([]interface{}, len(out))
-	for i, p := range out {
-		list[i] = p.String()
-	}
-	return list
 }
 
 // CidrSplit is Fn::Cidr: the first count blocks with hostBits host bits
