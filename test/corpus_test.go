@@ -536,3 +536,63 @@ func TestCorpusSamMatchesTheSamTranslator(t *testing.T) {
 		})
 	}
 }
+
+// corpusLintFindings are the cfn-lint findings the corpus keeps on
+// purpose, by file and rule, each with its reason. Each must be found:
+// cfn-lint then confirms the defect the case is about.
+var corpusLintFindings = map[string]string{
+	"cidr-host-bits.yaml E3002":                     "the deliberate defect: 10.55.2.10/24 is not a network address, which EC2 rejects",
+	"missing-ref-subnet.yaml W2001":                 "the deliberate defect: PrivateSubnet1ID is unused because SubnetIds names it as a literal (a missing !Ref)",
+	"nested-parent.yaml W3002":                      "a local TemplateURL works only through `aws cloudformation package`, which is how such templates are deployed",
+	"cdk-assembly/ServiceStack.template.json W3005": "the DependsOn that aws-cdk's lambda.Function itself adds on its role (as in the project's own templates)",
+}
+
+// TestCorpusTemplatesLintClean: the corpus templates are valid
+// CloudFormation for cfn-lint apart from their deliberate defects, so a
+// verdict on them is a verdict on templates that could be deployed (or
+// that fail for the reason the case gives).
+func TestCorpusTemplatesLintClean(t *testing.T) {
+	bin, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Fatal("cfn-lint is not installed (pip install cfn-lint); it checks the corpus templates")
+	}
+	var files []string
+	for _, pattern := range []string{"*.yaml", "*.json", "nested/*.yaml", "cdk-assembly/*.template.json"} {
+		m, _ := filepath.Glob(filepath.Join(corpusDir, pattern))
+		for _, f := range m {
+			if filepath.Base(f) != "expected.json" {
+				files = append(files, f)
+			}
+		}
+	}
+	if len(files) < 18 {
+		t.Fatalf("%d corpus templates, want at least 18", len(files))
+	}
+	t.Parallel() // cfn-lint takes a while: beside the other tests
+	cmd := exec.Command(bin, append([]string{"--format", "json", "--"}, files...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode()&^(2|4|8) != 0) {
+		t.Fatalf("cfn-lint failed to run: %v\n%s", err, stderr.String())
+	}
+	var matches []lintMatch
+	if err := json.Unmarshal(stdout.Bytes(), &matches); err != nil {
+		t.Fatalf("cfn-lint output: %v\n%s", err, stdout.String())
+	}
+	found := map[string]bool{}
+	for _, m := range matches {
+		rel, _ := filepath.Rel(corpusDir, m.Filename)
+		key := filepath.ToSlash(rel) + " " + m.Rule.Id
+		found[key] = true
+		if _, ok := corpusLintFindings[key]; !ok {
+			t.Errorf("cfn-lint %s %s in %s: %s", m.Level, m.Rule.Id, rel, m.Message)
+		}
+	}
+	for key, why := range corpusLintFindings {
+		if why != "" && !found[key] {
+			t.Errorf("cfn-lint no longer reports %s (%s): is the defect still in the template?", key, why)
+		}
+	}
+	t.Logf("cfn-lint on %d corpus templates: %d finding(s), all deliberate", len(files), len(matches))
+}
