@@ -380,7 +380,7 @@ func TestCorpusCasesCoverTheStyles(t *testing.T) {
 }
 
 // samExpansions caches the SAM translator's expansion of each template.
-var samExpansions sync.Map // template path -> *samExpansion
+var samExpansions sync.Map // output directory and template path -> *samExpansion
 
 type samExpansion struct {
 	once sync.Once
@@ -392,7 +392,7 @@ type samExpansion struct {
 // on a template and returns the expanded template's path.
 func expandSam(t *testing.T, python, tmpl, outDir string) string {
 	t.Helper()
-	v, _ := samExpansions.LoadOrStore(tmpl, &samExpansion{})
+	v, _ := samExpansions.LoadOrStore(outDir+"\x00"+tmpl, &samExpansion{})
 	e := v.(*samExpansion)
 	e.once.Do(func() {
 		e.file = filepath.Join(outDir, strings.NewReplacer(string(filepath.Separator), "_").Replace(filepath.Base(tmpl))+".expanded.json")
