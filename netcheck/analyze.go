@@ -218,7 +218,7 @@ func Analyze(f *Facts, dest Destination, only string) (*Report, error) {
 func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 	r := &Report{Source: f.Source, Destination: dest.String(), Reachable: true}
 	for _, fn := range f.Functions {
-		if only != "" && fn.ID != only && fn.Name != only {
+		if only != "" && fn.ID != only && fn.Name != only && fn.ID[strings.LastIndex(fn.ID, "/")+1:] != only {
 			continue
 		}
 		fr := analyzeFunction(f, fn, dest)

@@ -192,6 +192,13 @@ func mergeChecks(lists [][]Check, assumes []string, fix string) []Check {
 			out = append(out, *first)
 			continue
 		}
+		// A step every case that reaches it passes, missing in the others
+		// (their path goes another way or stops earlier, which an earlier
+		// step reports), passes.
+		if first.Status == Pass && passWhereReached(maps, k) {
+			out = append(out, *first)
+			continue
+		}
 		if fix == "" {
 			fix = "give the values of the parameters the conditions read (--parameter ...)"
 		}
@@ -217,4 +224,13 @@ func mergeWarnings(lists [][]Check) []Check {
 		}
 	}
 	return out
+}
+
+func passWhereReached(maps []map[checkKey]Check, k checkKey) bool {
+	for _, m := range maps {
+		if c, ok := m[k]; ok && c.Status != Pass {
+			return false
+		}
+	}
+	return true
 }

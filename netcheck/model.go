@@ -143,6 +143,10 @@ type Subnet struct {
 	// Ipv6Cidr is the subnet's IPv6 block (a /64), invalid when the
 	// subnet is IPv4-only. A dual-stack subnet has both.
 	Ipv6Cidr netip.Prefix
+	// Defect is why EC2 would refuse to create the subnet as the
+	// template writes it ("" when it would not): the function cannot use
+	// it.
+	Defect string
 }
 
 // TargetKind is what a route sends traffic to.

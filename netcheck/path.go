@@ -66,6 +66,11 @@ func analyzeSubnet(f *Facts, fn *Function, sid string, dest Destination) (Subnet
 			Fix: "check the template that defines it, or the deployed network"})
 		return p.sr, nil
 	}
+	if p.s.Defect != "" {
+		p.add(Check{Name: CheckSubnet, Status: Fail, Resource: sid, Reason: "subnet " + sid + " cannot be created: " + p.s.Defect,
+			Fix: fmt.Sprintf("write the network address, %s", p.s.Cidr)})
+		return p.sr, nil
+	}
 	p.sr.AZ, p.sr.Cidr = p.s.AZ, p.s.Cidr.String()
 	if !p.s.Cidr.IsValid() {
 		p.sr.Cidr = ""

@@ -218,7 +218,11 @@ func (x *templateReader) containers() map[string]func(string, map[string]interfa
 	return map[string]func(string, map[string]interface{}){
 		"AWS::EC2::VPC": x.vpc,
 		"AWS::EC2::Subnet": func(id string, p map[string]interface{}) {
-			s := &Subnet{ID: id, VpcID: refID(p["VpcId"]), AZ: display(p["AvailabilityZone"]), Cidr: x.networkPrefix(id, "CidrBlock", p["CidrBlock"])}
+			s := &Subnet{ID: id, VpcID: refID(p["VpcId"]), AZ: display(p["AvailabilityZone"]), Cidr: x.prefix(id, "CidrBlock", p["CidrBlock"])}
+			if s.Cidr.IsValid() && s.Cidr.Masked() != s.Cidr {
+				s.Defect = fmt.Sprintf("its CidrBlock %s is not a network address (host bits are set): EC2 refuses to create it", s.Cidr)
+				s.Cidr = s.Cidr.Masked()
+			}
 			if p["CidrBlock"] == nil && p["Ipv4IpamPoolId"] != nil {
 				x.unresolved(id, "CidrBlock", unknown{expr: "!Ref " + x.local(id) + " (Ipv4IpamPoolId)", why: "IPAM assigns the block at deploy time"})
 			}

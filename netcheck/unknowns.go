@@ -98,7 +98,7 @@ func aclExtreme(acl *NetworkAcl, best bool) *NetworkAcl {
 			if e.Allow != best {
 				continue // matches nothing
 			}
-			e.Cidr = allOf(e.Ipv6)
+			e.Cidr, e.Unresolved = allOf(e.Ipv6), ""
 		}
 		out.Entries = append(out.Entries, e)
 	}
@@ -160,7 +160,7 @@ func groupsExtreme(groups []*SecurityGroup, best bool) []*SecurityGroup {
 				if !best {
 					continue
 				}
-				r.Cidr = allOf(r.Ipv6)
+				r.Cidr, r.Unresolved = allOf(r.Ipv6), ""
 			}
 			c.Egress = append(c.Egress, r)
 		}

@@ -456,7 +456,13 @@ func TestNetcheckCLI(t *testing.T) {
 		{"broken", []string{write("broken.json", brokenJSON)}, 1, "BLOCKED: 1 function(s), 2 subnet(s), 2 blocked"},
 		{"json", []string{"--json", write("broken2.json", brokenJSON)}, 1, `"status": "FAIL"`},
 		{"missing file", []string{filepath.Join(dir, "nope.json")}, 2, "cannot read template"},
-		{"YAML", []string{write("t.yaml", []byte("Resources:\n  A:\n    Type: AWS::SNS::Topic\n"))}, 2, "looks like YAML"},
+		{"YAML is read (and here has no function)", []string{write("t.yaml", []byte("Resources:\n  A:\n    Type: AWS::SNS::Topic\n"))}, 2, "no VPC-attached Lambda function"},
+		{"a reference cycle", []string{write("cycle.yaml", []byte("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !GetAtt Vpc.CidrBlock\n"))}, 2, "a reference cycle: GetAtt Vpc.CidrBlock -> GetAtt Vpc.CidrBlock"},
+		{"input over the cap", []string{"--max-input-size", "100", f.File}, 2, "is larger than 100 bytes"},
+		{"a byte-order mark", []string{write("bom.json", append([]byte("\xef\xbb\xbf"), mustRead(t, f.File)...))}, 0, "REACHABLE"},
+		{"an unknown parameter", []string{"--parameter", "Nope=1", f.File}, 2, "--parameter Nope: no template given declares a parameter Nope"},
+		{"a malformed parameter", []string{"--parameter", "Nope", f.File}, 2, "write KEY=VALUE"},
+		{"SubnetIds as a string", []string{write("str.json", subnetString(t, f.File))}, 2, "VpcConfig.SubnetIds must be a list of subnet ids, not the string \"subnet-123\""},
 		{"not a template", []string{write("x.json", []byte(`{"a":1}`))}, 2, "has no Resources"},
 		{"no function", []string{write("nofn.json", noFnJSON)}, 2, "no VPC-attached Lambda function"},
 		{"unknown function", []string{"--function", "Nope", f.File}, 2, `no VPC-attached Lambda function "Nope"`},
@@ -490,4 +496,31 @@ func TestNetcheckCLI(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// subnetString is the template with the function's SubnetIds written as
+// a string instead of a list.
+func subnetString(t *testing.T, path string) []byte {
+	t.Helper()
+	var doc map[string]interface{}
+	if err := json.Unmarshal(mustRead(t, path), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range doc["Resources"].(map[string]interface{}) {
+		res := r.(map[string]interface{})
+		if res["Type"] == "AWS::Lambda::Function" {
+			res["Properties"].(map[string]interface{})["VpcConfig"].(map[string]interface{})["SubnetIds"] = "subnet-123"
+		}
+	}
+	out, _ := json.Marshal(doc)
+	return out
 }
