@@ -217,11 +217,12 @@ func Analyze(f *Facts, dest Destination, only string) (*Report, error) {
 
 func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 	r := &Report{Source: f.Source, Destination: dest.String(), Reachable: true}
+	cache := subnetCache{}
 	for _, fn := range f.Functions {
 		if only != "" && fn.ID != only && fn.Name != only && fn.ID[strings.LastIndex(fn.ID, "/")+1:] != only {
 			continue
 		}
-		fr := analyzeFunction(f, fn, dest)
+		fr := analyzeFunction(f, fn, dest, cache)
 		if !fr.Reachable {
 			r.Reachable = false
 		}
@@ -249,7 +250,7 @@ func allChecks(fr FunctionResult) []Check {
 	return out
 }
 
-func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
+func analyzeFunction(f *Facts, fn *Function, dest Destination, cache subnetCache) FunctionResult {
 	fr := FunctionResult{Function: fn.ID, Name: fn.Name, Reachable: true}
 	natAzs := map[string]map[string]bool{} // NAT device -> AZs of the subnets it serves
 	devices := map[string]*natDevice{}
@@ -259,7 +260,7 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
 		fr.Subnets = append(fr.Subnets, sr)
 	}
 	for _, sid := range fn.SubnetIDs {
-		sr, nats := analyzeSubnet(f, fn, sid, dest)
+		sr, nats := cache.analyze(f, fn, sid, dest)
 		if !sr.Reachable {
 			fr.Reachable = false
 		}

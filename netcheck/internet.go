@@ -1,6 +1,9 @@
 package netcheck
 
-import "net/netip"
+import (
+	"net/netip"
+	"sync"
+)
 
 // What "the internet" means to netcheck: the unicast address space less
 // every block that IANA's special-purpose address registries mark "Globally
@@ -75,11 +78,20 @@ func internetOf(all netip.Prefix, table []SpecialBlock) AddrSet {
 	return s
 }
 
+// The internets are computed once (every path asks for them, and the
+// tables do not change); callers get their own copy of the spans.
+var (
+	internet4 = sync.OnceValue(func() AddrSet { return internetOf(netip.MustParsePrefix("0.0.0.0/0"), SpecialPurpose4) })
+	internet6 = sync.OnceValue(func() AddrSet { return internetOf(GlobalUnicast6, SpecialPurpose6) })
+)
+
 // Internet4 is the IPv4 internet: 0.0.0.0/0 less SpecialPurpose4.
-func Internet4() AddrSet { return internetOf(netip.MustParsePrefix("0.0.0.0/0"), SpecialPurpose4) }
+func Internet4() AddrSet { return internet4().clone() }
 
 // Internet6 is the IPv6 internet: 2000::/3 less SpecialPurpose6.
-func Internet6() AddrSet { return internetOf(GlobalUnicast6, SpecialPurpose6) }
+func Internet6() AddrSet { return internet6().clone() }
+
+func (s AddrSet) clone() AddrSet { return AddrSet{append(spans[addr](nil), s.s...)} }
 
 // SpecialBlockOf returns the table entry that takes a out of the internet,
 // nil when a is on it (or outside the family's table).

@@ -110,9 +110,15 @@ func ParseTemplate(data []byte, name string) (*Template, error) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, &InputError{fmt.Sprintf("%s contains NUL bytes: not a CloudFormation template (JSON or YAML text)", name)}
 	}
-	t, err := parse.String(string(data))
+	// parse.String would copy the text twice (to a string and back):
+	// yaml.v3 reads the bytes, rain's parse.Node normalizes the nodes.
+	var n yaml.Node
+	if err := yaml.Unmarshal(data, &n); err != nil {
+		return nil, &InputError{fmt.Sprintf("%s is not a JSON or YAML CloudFormation template: %s", name, err)}
+	}
+	t, err := parse.Node(&n)
 	if err != nil {
-		return nil, &InputError{fmt.Sprintf("%s is not a JSON or YAML CloudFormation template: %s", name, strings.TrimPrefix(err.Error(), "invalid YAML: "))}
+		return nil, &InputError{fmt.Sprintf("%s is not a CloudFormation template: %s", name, err)}
 	}
 	root := t.Node
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {

@@ -23,6 +23,10 @@ type subnetPath struct {
 	dest Destination
 	s    *Subnet
 	sr   SubnetResult
+	// usedFn is set when the path read the function itself (its security
+	// groups as a NAT instance rule's source): then it is not the same for
+	// every function in the subnet.
+	usedFn bool
 	// direct is the part of the destination that leaves the VPC from the
 	// function's subnet itself (an egress-only or, over IPv6, an internet
 	// gateway, a gateway endpoint): only the subnet's network ACL is on
@@ -52,10 +56,10 @@ func (p *subnetPath) natNamer(dev *natDevice, addrs AddrSet) namer {
 	return namer{whole: addrs, label: p.dest.Label() + " via " + dev.what + " " + dev.id}
 }
 
-// analyzeSubnet follows the path from one subnet of fn; it returns the NAT
+// analyzeSubnetWith follows the path from one subnet of fn (in p); it returns the NAT
 // devices the path uses.
-func analyzeSubnet(f *Facts, fn *Function, sid string, dest Destination) (SubnetResult, []*natDevice) {
-	p := &subnetPath{f: f, fn: fn, dest: dest, sr: SubnetResult{Subnet: sid, Reachable: true}}
+func analyzeSubnetWith(p *subnetPath, f *Facts, fn *Function, sid string, dest Destination) (SubnetResult, []*natDevice) {
+	*p = subnetPath{f: f, fn: fn, dest: dest, sr: SubnetResult{Subnet: sid, Reachable: true}}
 	p.s = f.Subnets[sid]
 	if c, bad := badSubnet(fn, sid); bad && p.s == nil {
 		p.add(c)
@@ -628,4 +632,38 @@ func wayOut(a AddrSet) string {
 		return "egress-only internet gateway"
 	}
 	return "NAT gateway"
+}
+
+// subnetCache keeps each subnet's path for the functions that share it
+// (a template of many functions in the same subnets computes each once).
+type subnetCache map[string]cachedPath
+
+type cachedPath struct {
+	sr     SubnetResult
+	nats   []*natDevice
+	usedFn bool
+	fn     *Function
+}
+
+func (c subnetCache) analyze(f *Facts, fn *Function, sid string, dest Destination) (SubnetResult, []*natDevice) {
+	if e, ok := c[sid]; ok && (!e.usedFn || e.fn == fn) && !contains(keysOf(fn.BadSubnets), sid) {
+		sr := e.sr
+		sr.Checks = append([]Check(nil), e.sr.Checks...)
+		sr.Hops = append([]Hop(nil), e.sr.Hops...)
+		return sr, e.nats
+	}
+	p := &subnetPath{}
+	sr, nats := analyzeSubnetWith(p, f, fn, sid, dest)
+	c[sid] = cachedPath{sr: sr, nats: nats, usedFn: p.usedFn, fn: fn}
+	sr.Checks = append([]Check(nil), sr.Checks...)
+	sr.Hops = append([]Hop(nil), sr.Hops...)
+	return sr, nats
+}
+
+func keysOf(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -145,6 +145,9 @@ func (p *subnetPath) natInstanceGroups(dev *natDevice, addrs AddrSet) {
 	for _, g := range groups {
 		for _, r := range g.Ingress {
 			m := SgMatch(r, proto)
+			if r.SourceGroup != "" {
+				p.usedFn = true
+			}
 			if r.SourceGroup != "" && p.fn != nil && contains(p.fn.SecurityGroups, r.SourceGroup) {
 				m = SgMatch(SgRule{Protocol: r.Protocol, Cidr: block, FromPort: r.FromPort, ToPort: r.ToPort}, proto)
 			}
