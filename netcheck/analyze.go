@@ -288,6 +288,7 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination) FunctionResult {
 		}
 	}
 	fr.Warnings = append(fr.Warnings, resilienceWarnings(f, fn, natAzs, devices, azs)...)
+	fr.Warnings = append(fr.Warnings, vpcOverlapWarnings(f, fn)...)
 	return fr
 }
 
