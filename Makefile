@@ -108,13 +108,20 @@ twin: synth twin-deps
 # inspection of the deployed network, then invoke the function (answered by
 # the VPC twin of that network: root) and print its answer with PASS or
 # FAIL. It installs what the twin needs (twin-deps) when missing. It keeps
-# running until destroy-local.
+# running until destroy-local. Interrupted at any point (Ctrl-C, a closed
+# terminal, kill of make or of the command) it stops the emulator and the
+# twin: make runs the built command itself (exec, not go run, which would
+# stand between them and not pass a signal on).
+LOCALAWS := .local-aws/bin/localaws
 deploy-local: node_modules/.installed twin-deps
-	go run ./cmd/localaws up
+	go build -o $(LOCALAWS) ./cmd/localaws
+	exec $(LOCALAWS) up
 
-# cdk destroy against the local emulator, then stop it (by its PID).
+# cdk destroy against the local emulator, then stop it (by its PID), also
+# when interrupted.
 destroy-local:
-	go run ./cmd/localaws down
+	go build -o $(LOCALAWS) ./cmd/localaws
+	exec $(LOCALAWS) down
 
 # The benchmark's TypeScript twin of the app (internal/bench/tstwin):
 # aws-cdk-lib, constructs and TypeScript pinned by its package-lock.json.

@@ -34,11 +34,7 @@ func main() {
 func run() error {
 	app := awscdk.NewApp(nil)
 	synthtrace.Mark("app")
-	id, props, err := stacks.PropsFromContext(app.Node())
-	if err != nil {
-		return err
-	}
-	if _, err := stacks.NewStack(app, id, props); err != nil {
+	if _, err := stacks.NewStackFromContext(app); err != nil {
 		return err
 	}
 	synthtrace.Mark("constructed")

@@ -309,6 +309,7 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination, cache subnetCache
 		}
 	}
 	fr.Warnings = append(fr.Warnings, resilienceWarnings(f, fn, natAzs, devices, azs)...)
+	fr.Warnings = append(fr.Warnings, vpcOverlapWarnings(f, fn)...)
 	return fr
 }
 

@@ -4,60 +4,124 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // unknownContextKeys returns one problem for every context key that is not
-// one of ContextKeys but looks like one (another case, or a near spelling
-// such as "maxAZs" or "natGateway"): such a setting would otherwise be
-// ignored without a word. CDK's own keys (feature flags, lookups such as
-// "availability-zones:...", "aws:cdk:...") and keys unlike any of the
-// app's pass untouched.
-func unknownContextKeys(all map[string]interface{}) []string {
+// one of the app's but resembles one (see resembles): such a setting would
+// otherwise be ignored without a word. CDK's own keys (feature flags,
+// lookups such as "availability-zones:...", "aws:cdk:...") and keys unlike
+// any of the app's pass untouched.
+func unknownContextKeys(all map[string]interface{}) []SettingProblem {
 	var keys []string
 	for k := range all {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var problems []string
+	var problems []SettingProblem
 	for _, k := range keys {
 		if _, ok := ContextKeys[k]; ok || cdkOwnKey(k) {
 			continue
 		}
-		if like := resembles(k); like != "" {
-			problems = append(problems, fmt.Sprintf("context %s = %v is not a setting of this app; did you mean %s (%s)? fix: -c %s=...",
-				k, all[k], like, ContextKeys[like], like))
+		like := resembles(k)
+		if len(like) == 0 {
+			continue
 		}
+		var fixes []string
+		for _, l := range like {
+			fixes = append(fixes, fmt.Sprintf("-c %s=%s", l, showValue(all[k])))
+		}
+		problems = append(problems, SettingProblem{Key: k, Value: showValue(all[k]),
+			Message: "is not a setting of this app (did you mean " + strings.Join(like, " or ") + "?)",
+			Fix:     strings.Join(fixes, " or ")})
 	}
 	return problems
 }
 
 // cdkOwnKey reports whether a context key belongs to the CDK itself:
 // feature flags ("@aws-cdk/..."), lookups and CLI settings all carry a
-// ':' or '/', which none of the app's keys has.
+// ':', '/' or '@', which none of the app's keys has.
 func cdkOwnKey(k string) bool {
 	return strings.ContainsAny(k, ":/@")
 }
 
-// resembles returns the app's context key k most likely means, or "".
-func resembles(k string) string {
-	best, bestDist := "", 3
-	for key := range ContextKeys {
-		lk, lkey := strings.ToLower(k), strings.ToLower(key)
-		d := editDistance(lk, lkey)
-		if lk == lkey {
-			d = 0
-		}
-		// A limit that grows with the length keeps short keys such as
-		// "region" from matching unrelated words.
-		limit := 1
-		if len(key) >= 8 {
-			limit = 2
-		}
-		if d <= limit && (d < bestDist || (d == bestDist && key < best)) {
-			best, bestDist = key, d
+// resembles returns the app's keys k most likely means (sorted), or none.
+// Keys are compared in lower case without '-', '_', '.' and spaces, a
+// trailing "s" aside; k resembles key when, so compared,
+//
+//   - they are equal ("MaxAZs", "max_azs", "natGateway"), or a near
+//     spelling: at most one edit apart, two for keys of 8 letters or more
+//     ("natGatways", "memroySize");
+//   - k, 3 letters or more, begins key ("mem", "memory", "nat", "vpc"),
+//     or key begins k ("memorySizeMb", "accountId", "regionName");
+//   - k, 3 letters or more, is the end of key from one of its words on
+//     ("azs", "endpoints", "cidr", "gateways", "provider", "name").
+//
+// Keys unlike any in these ways ("myOwnSetting", "env", "debug") are not
+// the app's, and pass.
+func resembles(k string) []string {
+	n := fold(k)
+	var out []string
+	for _, s := range settings {
+		if keyResembles(n, s.key) {
+			out = append(out, s.key)
 		}
 	}
-	return best
+	sort.Strings(out)
+	return out
+}
+
+func keyResembles(n, key string) bool {
+	kf := fold(key)
+	if n == "" {
+		return false
+	}
+	limit := 1
+	if len(kf) >= 8 {
+		limit = 2
+	}
+	if editDistance(n, kf) <= limit && len(n) > limit {
+		return true
+	}
+	if len(n) >= 3 && (strings.HasPrefix(kf, n) || strings.HasPrefix(n, kf)) {
+		return true
+	}
+	if len(n) >= 3 {
+		for _, tail := range wordTails(key) {
+			if n == tail {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fold is k in lower case, without separators and a trailing "s".
+func fold(k string) string {
+	var b strings.Builder
+	for _, r := range k {
+		if r == '-' || r == '_' || r == '.' || unicode.IsSpace(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	s := b.String()
+	if len(s) > 3 && strings.HasSuffix(s, "s") {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// wordTails are the ends of a camelCase key from each of its words on,
+// folded: "gatewayEndpoints" gives "endpoint" (and the whole key).
+func wordTails(key string) []string {
+	var tails []string
+	for i, r := range key {
+		if i > 0 && unicode.IsUpper(r) {
+			tails = append(tails, fold(key[i:]))
+		}
+	}
+	return tails
 }
 
 // editDistance is the Levenshtein distance between a and b.

@@ -4,15 +4,11 @@ package stacks
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -155,100 +151,4 @@ func HandlerEntry() (string, error) {
 			return "", errors.New("cannot find the checkip handler (" + rel + "): run the app from the repository")
 		}
 	}
-}
-
-// Context keys the app reads (`cdk synth -c key=value` or cdk.json).
-var ContextKeys = map[string]string{
-	"account":          "AWS account id of the stack's environment (default: environment-agnostic)",
-	"region":           "AWS region of the stack's environment (default: environment-agnostic)",
-	"stackName":        "stack name (default " + DefaultStackName + ")",
-	"vpcCidr":          "VpcCidr",
-	"maxAzs":           "MaxAzs",
-	"natGateways":      "NatGateways",
-	"memorySize":       "Function.MemorySize",
-	"natProvider":      "NatProvider: gateway (default) or instance; natGateways is then the number of instances",
-	"ipv6":             "Ipv6: true for a dual-stack VPC (default false)",
-	"gatewayEndpoints": "GatewayEndpoints: s3,dynamodb (default), s3, dynamodb or none",
-	"guardrails":       "true adds the guardrail policy (Lambda functions only in this network) for deployer roles (default false)",
-}
-
-// PropsFromContext reads the app's settings from the CDK context.
-func PropsFromContext(node constructs.Node) (id string, props *StackProps, err error) {
-	// All of the context in one read (each read is a round trip to the CDK).
-	all, _ := node.GetAllContext(nil).(map[string]interface{})
-	get := func(key string) (string, bool) {
-		v := all[key]
-		if v == nil {
-			return "", false
-		}
-		return strings.TrimSpace(fmt.Sprint(v)), true
-	}
-	problems := unknownContextKeys(all)
-	num := func(key string) *float64 {
-		s, ok := get(key)
-		if !ok {
-			return nil
-		}
-		f, perr := strconv.ParseFloat(s, 64)
-		if perr != nil {
-			problems = append(problems, fmt.Sprintf("context %s = %q is not a number; fix: -c %s=<number>", key, s, key))
-			return nil
-		}
-		return &f
-	}
-	props = &StackProps{}
-	id = DefaultStackName
-	if s, ok := get("stackName"); ok {
-		id = s
-	}
-	account, hasAccount := get("account")
-	region, hasRegion := get("region")
-	if hasAccount != hasRegion {
-		problems = append(problems, "context account and region must be given together; fix: -c account=123456789012 -c region=us-east-1")
-	} else if hasAccount {
-		props.Env = &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(region)}
-	}
-	if s, ok := get("vpcCidr"); ok {
-		props.Construct.VpcCidr = jsii.String(s)
-	}
-	props.Construct.MaxAzs = num("maxAzs")
-	props.Construct.NatGateways = num("natGateways")
-	if v, ok := get("natProvider"); ok {
-		switch v {
-		case "gateway":
-		case "instance":
-			props.Construct.NatProvider = vpclambda.NatInstances(&vpclambda.NatInstanceOptions{Count: props.Construct.NatGateways})
-			props.Construct.NatGateways = nil
-		default:
-			problems = append(problems, fmt.Sprintf("context natProvider = %q is not a NAT provider; fix: -c natProvider=gateway or -c natProvider=instance", v))
-		}
-	}
-	if v, ok := get("ipv6"); ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("context ipv6 = %q is not true or false; fix: -c ipv6=true", v))
-		}
-		props.Construct.Ipv6 = &b
-	}
-	if v, ok := get("gatewayEndpoints"); ok {
-		list := []vpclambda.GatewayEndpointService{}
-		if v != "none" {
-			for _, e := range strings.Split(v, ",") {
-				list = append(list, vpclambda.GatewayEndpointService(strings.TrimSpace(e)))
-			}
-		}
-		props.Construct.GatewayEndpoints = &list
-	}
-	props.Construct.Function = &vpclambda.FunctionOptions{FunctionOptions: awslambda.FunctionOptions{MemorySize: num("memorySize")}}
-	if s, ok := get("guardrails"); ok {
-		b, perr := strconv.ParseBool(s)
-		if perr != nil {
-			problems = append(problems, fmt.Sprintf("context guardrails = %q is not true or false; fix: -c guardrails=true", s))
-		}
-		props.Guardrails = b
-	}
-	if len(problems) > 0 {
-		return "", nil, errors.New(strings.Join(problems, "\n"))
-	}
-	return id, props, nil
 }

@@ -27,6 +27,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/vpclambda/vpclambda/internal/localaws"
 )
 
@@ -50,8 +52,17 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "localaws:", err)
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C (SIGINT), a closed terminal (SIGHUP) and kill (SIGTERM) cancel
+	// the run, which then stops what it started (Up, Down). The parent's
+	// death (make killed alone) is a SIGTERM too, and a closed output pipe
+	// (| tee) is an error to ignore, not the end of the cleanup.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	signal.Ignore(syscall.SIGPIPE)
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGTERM), 0, 0, 0); err == nil && os.Getppid() == 1 {
+		stop() // the parent was gone before the death signal was set
+		return 1
+	}
 	switch args[0] {
 	case "up":
 		fs := flag.NewFlagSet("up", flag.ContinueOnError)

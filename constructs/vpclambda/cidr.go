@@ -16,7 +16,8 @@ type subnetLayout struct {
 }
 
 // parseVpcCidr checks a VPC CIDR: an IPv4 network address with a /16 to /28
-// prefix, as Amazon VPC requires.
+// prefix, as Amazon VPC requires, outside the blocks EC2 refuses as VPC
+// space (vpcRefused).
 func parseVpcCidr(s string) (netip.Prefix, string, string) {
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
@@ -32,12 +33,41 @@ func parseVpcCidr(s string) (netip.Prefix, string, string) {
 	if p.Masked() != p {
 		return p, "has host bits set", fmt.Sprintf("use the network address %q", p.Masked().String())
 	}
+	for _, r := range vpcRefused {
+		if p.Overlaps(r.block) {
+			return p, fmt.Sprintf("lies in %s %s, which is not usable VPC space (EC2's CreateVpc refuses it: InvalidVpc.Range)", r.block, r.name),
+				fmt.Sprintf("use private space (RFC 1918), e.g. %q", netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, 0, 0}), p.Bits()).String())
+		}
+	}
 	return p, "", ""
+}
+
+// vpcRefused are the IPv4 blocks a VPC cannot use. Amazon VPC takes any
+// /16 to /28 block, private (RFC 1918, which AWS recommends) or publicly
+// routable (Amazon VPC User Guide, "VPC CIDR blocks"), but not these
+// special-purpose blocks, which no host can be given: EC2's CreateVpc
+// answers InvalidVpc.Range ("the specified CIDR block range is not valid",
+// Amazon EC2 API Reference, "Error codes"). The link-local block also
+// holds the addresses AWS serves inside every VPC (instance metadata at
+// 169.254.169.254, the Amazon DNS server at 169.254.169.253).
+var vpcRefused = []struct {
+	block netip.Prefix
+	name  string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), `("this network", RFC 1122)`},
+	{netip.MustParsePrefix("127.0.0.0/8"), "(loopback, RFC 1122)"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "(link-local, RFC 3927: AWS's instance metadata and DNS addresses)"},
+	{netip.MustParsePrefix("224.0.0.0/4"), "(multicast, RFC 5771)"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "(reserved, RFC 1112, with the broadcast address 255.255.255.255)"},
 }
 
 // layoutSubnets places nPrivate subnets of privateBits and nPublic subnets of
 // publicBits in vpc. It returns an error message and fix when they do not fit.
-func layoutSubnets(vpc netip.Prefix, nPrivate, privateBits, nPublic, publicBits int) (subnetLayout, string, string) {
+//
+// masksFix ends the fix when the subnet sizes were chosen (e.g. ", or
+// smaller subnets (PrivateSubnetCidrMask)"), so a fix names only the props
+// the caller set.
+func layoutSubnets(vpc netip.Prefix, nPrivate, privateBits, nPublic, publicBits int, masksFix string) (subnetLayout, string, string) {
 	var l subnetLayout
 	size := func(bits int) uint64 { return uint64(1) << (32 - bits) }
 	vpcSize := size(vpc.Bits())
@@ -46,7 +76,7 @@ func layoutSubnets(vpc netip.Prefix, nPrivate, privateBits, nPublic, publicBits 
 		minBits := 32 - int(math.Ceil(math.Log2(float64(need))))
 		return l, fmt.Sprintf("is too small for %d private /%d and %d public /%d subnets (%d addresses needed, the block has %d)",
 				nPrivate, privateBits, nPublic, publicBits, need, vpcSize),
-			fmt.Sprintf("use a /%d or larger block, or smaller subnets (PrivateSubnetCidrMask, PublicSubnetCidrMask)", minBits)
+			fmt.Sprintf("use a /%d or larger block%s", minBits, masksFix)
 	}
 	base := ipv4ToUint(vpc.Addr())
 	for i := 0; i < nPrivate; i++ {
@@ -64,7 +94,7 @@ func layoutSubnets(vpc netip.Prefix, nPrivate, privateBits, nPublic, publicBits 
 		if privEnd > pubStart {
 			return subnetLayout{}, fmt.Sprintf("cannot hold %d private /%d and %d public /%d subnets without overlap",
 					nPrivate, privateBits, nPublic, publicBits),
-				"use a larger block or smaller subnets (PrivateSubnetCidrMask, PublicSubnetCidrMask)"
+				"use a larger block" + masksFix
 		}
 	}
 	return l, "", ""

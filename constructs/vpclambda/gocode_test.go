@@ -101,8 +101,8 @@ func TestLayoutSubnets(t *testing.T) {
 	if msg != "" {
 		t.Fatal(msg)
 	}
-	two, msg, _ := layoutSubnets(vpc, 2, 20, 1, 24)
-	three, _, _ := layoutSubnets(vpc, 3, 20, 2, 24)
+	two, msg, _ := layoutSubnets(vpc, 2, 20, 1, 24, "")
+	three, _, _ := layoutSubnets(vpc, 3, 20, 2, 24, "")
 	if msg != "" || two.Private[1].String() != "10.0.16.0/20" || two.Public[0].String() != "10.0.255.0/24" {
 		t.Fatalf("layout: %+v %s", two, msg)
 	}
@@ -115,7 +115,7 @@ func TestLayoutSubnets(t *testing.T) {
 	if two.Public[0] != three.Public[0] {
 		t.Error("public subnet moved")
 	}
-	if _, msg, _ := layoutSubnets(vpc, 16, 20, 1, 24); msg == "" {
+	if _, msg, _ := layoutSubnets(vpc, 16, 20, 1, 24, ""); msg == "" {
 		t.Error("16 private /20 and a public /24 cannot fit in a /16")
 	}
 }

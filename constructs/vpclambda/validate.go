@@ -107,12 +107,26 @@ func planNetwork(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *networkPl
 	pubBits := wholeNumber(ps, "PublicSubnetCidrMask", p.PublicSubnetCidrMask, DefaultPublicSubnetCidrMask, MinVpcPrefix, MaxSubnetPrefix,
 		fmt.Sprintf("use a prefix length from %d to %d, not shorter than the VPC's", MinVpcPrefix, MaxSubnetPrefix))
 	if msg == "" {
-		if privBits < prefix.Bits() {
+		// A subnet mask is blamed only when it was set; with the default
+		// masks a small block is VpcCidr's problem, with the smallest block
+		// that fits (layoutSubnets).
+		var masks []string
+		if p.PrivateSubnetCidrMask != nil {
+			masks = append(masks, "PrivateSubnetCidrMask")
+		}
+		if p.PublicSubnetCidrMask != nil {
+			masks = append(masks, "PublicSubnetCidrMask")
+		}
+		masksFix := ""
+		if len(masks) > 0 {
+			masksFix = ", or smaller subnets (" + strings.Join(masks, ", ") + ")"
+		}
+		if p.PrivateSubnetCidrMask != nil && privBits < prefix.Bits() {
 			ps.add("PrivateSubnetCidrMask", fmt.Sprint(privBits), fmt.Sprintf("is larger than the VPC block %s", prefix), fmt.Sprintf("use /%d or longer", prefix.Bits()))
-		} else if pubBits < prefix.Bits() {
+		} else if p.PublicSubnetCidrMask != nil && pubBits < prefix.Bits() {
 			ps.add("PublicSubnetCidrMask", fmt.Sprint(pubBits), fmt.Sprintf("is larger than the VPC block %s", prefix), fmt.Sprintf("use /%d or longer", prefix.Bits()))
 		} else {
-			layout, lmsg, lfix := layoutSubnets(prefix, nAzs, privBits, np.nats, pubBits)
+			layout, lmsg, lfix := layoutSubnets(prefix, nAzs, privBits, np.nats, pubBits, masksFix)
 			if lmsg != "" {
 				ps.add("VpcCidr", fmt.Sprintf("%q", cidr), lmsg, lfix)
 			}

@@ -98,6 +98,16 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 	}
 	started := false
 	var emu *Emulator
+	// Interrupted at any point (Ctrl-C, a closed terminal, kill): stop the
+	// emulator this run started or reused, and its VPC twin with it, so
+	// nothing is left running and the next run starts afresh.
+	defer func() {
+		if ctx.Err() != nil && emu != nil {
+			fmt.Fprintf(o.Out, "==> interrupted: stopping the emulator (pid %d)\n", emu.PID)
+			emu.Stop()
+			os.Remove(statePath(o.StateDir))
+		}
+	}()
 	if state != nil && (o.Port == 0 || o.Port == state.Port) {
 		fmt.Fprintf(o.Out, "==> reusing the emulator at %s (pid %d)\n", state.Endpoint, state.PID)
 		emu = &Emulator{Port: state.Port, PID: state.PID, LogPath: state.Log}
@@ -110,6 +120,9 @@ func Up(ctx context.Context, o UpOptions) (*netcheck.Report, error) {
 		}
 		fmt.Fprintln(o.Out, "==> building the VPC twin, which answers the emulator's Lambda Invoke")
 		twinCmd, err := BuildTwin(ctx, o.Root, o.StateDir)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted while building the VPC twin: %w", ctx.Err())
+		}
 		if err != nil {
 			fmt.Fprintf(o.Out, "    cannot: %v\n    the deploy goes on; the invoke step at the end is skipped\n", err)
 		}
