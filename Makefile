@@ -116,10 +116,10 @@ deploy-local: node_modules/.installed twin-deps
 destroy-local:
 	go run ./cmd/localaws down
 
-# The benchmark's TypeScript twin of the app (internal/bench/tstwin):
+# The benchmark's TypeScript twin of the app (cmd/bench/tstwin):
 # aws-cdk-lib, constructs and TypeScript pinned by its package-lock.json.
-internal/bench/tstwin/node_modules/.installed: internal/bench/tstwin/package.json internal/bench/tstwin/package-lock.json
-	cd internal/bench/tstwin && npm ci --no-audit --no-fund
+cmd/bench/tstwin/node_modules/.installed: cmd/bench/tstwin/package.json cmd/bench/tstwin/package-lock.json
+	cd cmd/bench/tstwin && npm ci --no-audit --no-fund
 	@touch $@
 
 # Performance figures (about five minutes; not part of make test).
@@ -129,12 +129,12 @@ internal/bench/tstwin/node_modules/.installed: internal/bench/tstwin/package.jso
 # BENCH_FLAGS='-reps 9' for longer runs.
 BENCH_ONLY ?=
 BENCH_FLAGS ?=
-bench: deps internal/bench/tstwin/node_modules/.installed
-	go run ./internal/bench -only '$(BENCH_ONLY)' $(BENCH_FLAGS)
+bench: deps cmd/bench/tstwin/node_modules/.installed
+	go run ./cmd/bench -only '$(BENCH_ONLY)' $(BENCH_FLAGS)
 
 # Re-record the template snapshot after an intended change; review the diff.
 snapshot: deps
 	UPDATE_SNAPSHOTS=1 go test -count=1 ./test -run TestSnapshot
 
 clean:
-	rm -rf cdk.out .local-aws .cdk-app internal/bench/tstwin/dist
+	rm -rf cdk.out .local-aws .cdk-app cmd/bench/tstwin/dist
