@@ -51,7 +51,7 @@ vet:
 	go tool staticcheck -tags lifecycle ./internal/localaws ./test/lifecycle
 	@echo "go vet, staticcheck: ok"
 
-# What the VPC twin needs (README, "Run the function for real, locally"): ip (iproute2), nft
+# What the VPC twin needs (docs/twin.md): ip (iproute2), nft
 # (nftables) and, on a host that is not arm64, qemu-aarch64-static to run
 # the arm64 bootstrap; from Debian when missing. Without root they cannot be
 # installed, and the twin's tests say they skipped and why (in CI, which
@@ -81,7 +81,7 @@ test: deps tools-check twin-deps fmt-check vet
 netcheck: synth
 	go run ./cmd/netcheck cdk.out/VpcLambdaInternet.template.json
 
-# The picture of the app's network and internet path (README): netcheck
+# The picture of the app's network and internet path (docs/netcheck.md): netcheck
 # --format dot on the synthesized template, rendered to SVG and PNG with
 # Graphviz. A test (TestDiagramInStep) fails when docs/netcheck-app.dot no
 # longer matches the template.
