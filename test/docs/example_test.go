@@ -47,6 +47,23 @@ func TestReadmeEmbeddingExampleIsTested(t *testing.T) {
 	if !ok {
 		t.Fatal("the README's example has no import block")
 	}
+	// The construct's package comment (go doc) shows the same app.
+	docGo, err := os.ReadFile(filepath.Join("..", "..", "constructs", "vpclambda", "doc.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown []string
+	for _, line := range strings.Split(string(docGo), "\n") {
+		switch {
+		case strings.HasPrefix(line, "//\t"):
+			shown = append(shown, strings.TrimPrefix(line, "//\t"))
+		case line == "//" && len(shown) > 0:
+			shown = append(shown, "")
+		}
+	}
+	if !strings.Contains(strings.Join(shown, "\n"), strings.TrimRight(program, "\n")) {
+		t.Errorf("the construct's package comment (constructs/vpclambda/doc.go) must show the README's example app as it is:\n%s", program)
+	}
 	exampleImports, _ := between(string(example), "import (\n", "\n)")
 	for _, line := range strings.Split(imports, "\n") {
 		if line = strings.TrimSpace(line); line != "" && !strings.Contains(exampleImports, line) {
