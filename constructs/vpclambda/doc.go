@@ -159,7 +159,8 @@
 // (network.go; each NatProvider in a file of its own, nat_gateway.go and
 // nat_instance.go; ipv6.go, endpoints.go), the functions (function.go,
 // gocode.go for the local Go build), the flow log, alarms, hardening and
-// cdk-nag suppressions. A new kind of NAT device implements NatProvider.
+// cdk-nag suppressions. A new kind of NAT device is a NatProvider of this
+// package (its methods are unexported), in a file of its own.
 //
 // # Versions
 //
