@@ -51,7 +51,7 @@ vet:
 	go tool staticcheck -tags lifecycle ./internal/localaws ./test/lifecycle
 	@echo "go vet, staticcheck: ok"
 
-# What the VPC twin needs (README, "Run the function for real, locally"): ip (iproute2), nft
+# What the VPC twin needs (docs/twin.md): ip (iproute2), nft
 # (nftables) and, on a host that is not arm64, qemu-aarch64-static to run
 # the arm64 bootstrap; from Debian when missing. Without root they cannot be
 # installed, and the twin's tests say they skipped and why (in CI, which
@@ -81,7 +81,7 @@ test: deps tools-check twin-deps fmt-check vet
 netcheck: synth
 	go run ./cmd/netcheck cdk.out/VpcLambdaInternet.template.json
 
-# The picture of the app's network and internet path (README): netcheck
+# The picture of the app's network and internet path (docs/netcheck.md): netcheck
 # --format dot on the synthesized template, rendered to SVG and PNG with
 # Graphviz. A test (TestDiagramInStep) fails when docs/netcheck-app.dot no
 # longer matches the template.
@@ -123,10 +123,10 @@ destroy-local:
 	go build -o $(LOCALAWS) ./cmd/localaws
 	exec $(LOCALAWS) down
 
-# The benchmark's TypeScript twin of the app (internal/bench/tstwin):
+# The benchmark's TypeScript twin of the app (cmd/bench/tstwin):
 # aws-cdk-lib, constructs and TypeScript pinned by its package-lock.json.
-internal/bench/tstwin/node_modules/.installed: internal/bench/tstwin/package.json internal/bench/tstwin/package-lock.json
-	cd internal/bench/tstwin && npm ci --no-audit --no-fund
+cmd/bench/tstwin/node_modules/.installed: cmd/bench/tstwin/package.json cmd/bench/tstwin/package-lock.json
+	cd cmd/bench/tstwin && npm ci --no-audit --no-fund
 	@touch $@
 
 # Performance figures (about five minutes; not part of make test).
@@ -136,12 +136,12 @@ internal/bench/tstwin/node_modules/.installed: internal/bench/tstwin/package.jso
 # BENCH_FLAGS='-reps 9' for longer runs.
 BENCH_ONLY ?=
 BENCH_FLAGS ?=
-bench: deps internal/bench/tstwin/node_modules/.installed
-	go run ./internal/bench -only '$(BENCH_ONLY)' $(BENCH_FLAGS)
+bench: deps cmd/bench/tstwin/node_modules/.installed
+	go run ./cmd/bench -only '$(BENCH_ONLY)' $(BENCH_FLAGS)
 
 # Re-record the template snapshot after an intended change; review the diff.
 snapshot: deps
 	UPDATE_SNAPSHOTS=1 go test -count=1 ./test -run TestSnapshot
 
 clean:
-	rm -rf cdk.out .local-aws .cdk-app internal/bench/tstwin/dist
+	rm -rf cdk.out .local-aws .cdk-app cmd/bench/tstwin/dist

@@ -1,5 +1,8 @@
 // Command vpclambda is the CDK app: a Lambda function in the private
-// subnets of a VPC, reaching the internet through a NAT gateway.
+// subnets of a VPC, reaching the internet through a NAT gateway. It only
+// wires: the CDK context becomes the stack's props (stacks.PropsFromContext),
+// the stack is built (stacks.NewStack, the construct inside), the app is
+// synthesized, and any error is printed with exit status 1.
 package main
 
 import (

@@ -9,6 +9,15 @@
 // The analysis runs on Facts, which can come from a CloudFormation template
 // (FromTemplate, before anything is deployed) or from a deployed account:
 // one model, several sources.
+//
+// The package owns that model (Facts, model.go), the template reader
+// (template*.go: intrinsic functions, IPv6 placeholders, the ways out), the
+// exact analysis (Analyze; path*.go over the set algebra of sets.go and
+// eval.go, and the internet's definition in internet.go), the Report and
+// its formats (text in report.go, JSON, Graphviz DOT in dot.go) and the
+// netcheck command's logic (RunCLI). Facts flow one way: source, Facts,
+// Analyze, Report, format. A deployed stack's Facts come from the awsfacts
+// package; the VPC twin (internal/twin) builds packets from the same Facts.
 package netcheck
 
 import (

@@ -1,5 +1,7 @@
-// Package stacks holds the app's stack: the VpcLambda construct with the
-// checkip handler, its outputs and tags.
+// Package stacks holds the app's stack: its settings from the CDK context
+// (PropsFromContext; the context keys and the check for misspelt ones in
+// contextkeys.go), the VpcLambda construct with the checkip handler, the
+// stack's outputs and tags, and the guardrail policy when asked for.
 package stacks
 
 import (

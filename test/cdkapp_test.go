@@ -141,9 +141,9 @@ func TestCdkAppLauncher(t *testing.T) {
 	rebuilds("tests and docs changed", false)
 	// Embedded files are inputs; node_modules beside an embedding package
 	// (the benchmark's TypeScript twin) is not, and must not be hashed.
-	write("internal/bench/kernelprof.js", "// changed\n", time.Time{})
+	write("cmd/bench/kernelprof.js", "// changed\n", time.Time{})
 	rebuilds("an embedded file changed", true)
-	write("internal/bench/tstwin/node_modules/some-package/index.js", "changed\n", time.Time{})
+	write("cmd/bench/tstwin/node_modules/some-package/index.js", "changed\n", time.Time{})
 	rebuilds("a file under node_modules changed", false)
 	// A module nested in this one (test/embed has its own go.mod) is not
 	// part of the app's build.

@@ -10,7 +10,7 @@ import (
 	"github.com/vpclambda/vpclambda/netcheck"
 )
 
-// The README shows docs/netcheck-app.png, rendered from
+// docs/netcheck.md shows docs/netcheck-app.png, rendered from
 // docs/netcheck-app.dot: that source must be what netcheck writes for the
 // app's template today.
 func TestDiagramInStep(t *testing.T) {

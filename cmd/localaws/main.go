@@ -1,5 +1,5 @@
 // Command localaws deploys the app to a local AWS emulator and tears it
-// down again: the README's `make deploy-local` and `make destroy-local`.
+// down again: `make deploy-local` and `make destroy-local` (docs/local-emulator.md).
 //
 //	localaws up [--port N] [--stack NAME] [-c key=value ...]
 //	localaws down

@@ -9,7 +9,7 @@
 //	twin [--arch A] [--timeout T] --invoke FUNCTION [--subnet ID] < EVENT
 //
 // Exit status: 0 every subnet matched, 1 any did not, 2 the input cannot be
-// read or the twin cannot be built. See the README, "Run the function for real, locally".
+// read or the twin cannot be built. See docs/twin.md.
 package main
 
 import (

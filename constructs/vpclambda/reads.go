@@ -8,8 +8,8 @@ import (
 // reads holds what the construct reads from aws-cdk-lib more than once.
 // In a Go CDK app every property read is a round trip to the jsii kernel
 // (a Node.js process), about 0.2-0.4 ms each, and a synth of the default
-// stack made a hundred of them only to read the same tokens again (see the
-// README's Performance section). The values kept here never change once
+// stack made a hundred of them only to read the same tokens again (see
+// docs/performance.md). The values kept here never change once
 // read: resource IDs are tokens that resolve at synth time, the stack and
 // its region are fixed.
 type reads struct {

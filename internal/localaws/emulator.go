@@ -1,7 +1,10 @@
 // Package localaws runs this project against a local AWS emulator: it
 // starts and stops the patched moto server (test/emulator), and runs the
-// pinned CDK CLI against it. It backs `make deploy-local` and the lifecycle
-// test; nothing in it is needed to deploy to a real account.
+// pinned CDK CLI against it; after a deploy it inspects the deployed
+// network (awsfacts and netcheck), invokes the function (answered by the
+// VPC twin) and, for the tests, finds what a deleted stack left behind. It
+// backs `make deploy-local`, `make destroy-local` and the lifecycle tests;
+// nothing in it is needed to deploy to a real account.
 package localaws
 
 import (

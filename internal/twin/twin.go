@@ -3,8 +3,8 @@
 // function's real bootstrap in it: the function reaches the twin's test
 // internet (one HTTPS host that answers with the source address it sees)
 // only if the twin's routes, network ACLs, security groups, NAT gateways and
-// internet gateways let it, packet by packet. See the README ("Run the
-// function for real, locally") for what is modelled and what is not.
+// internet gateways let it, packet by packet. See docs/twin.md for
+// what is modelled and what is not.
 package twin
 
 import (

@@ -1,5 +1,5 @@
 // Preloaded (NODE_OPTIONS=--require) into every node process of one
-// benchmark run by section 3b of internal/bench (kernel.go). At exit it
+// benchmark run by section 3b of cmd/bench (kernel.go). At exit it
 // writes the process's own CPU time (process.cpuUsage) and, when
 // BENCH_KPROF=1, a CPU profile of the process it targets to BENCH_KPROF_DIR:
 // - in a Go CDK app, the jsii kernel (lib/program.js, the second node

@@ -1,5 +1,5 @@
 // The empty TypeScript CDK app: one empty stack (the twin of
-// internal/bench/emptyapp).
+// cmd/bench/emptyapp).
 import { App, Stack } from 'aws-cdk-lib';
 
 const app = new App();

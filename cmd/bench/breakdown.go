@@ -16,7 +16,7 @@ import (
 	"github.com/vpclambda/vpclambda/internal/synthtrace"
 )
 
-const probePkg = "./internal/bench/probe"
+const probePkg = "./cmd/bench/probe"
 
 // probeRoundTrips is probe's RoundTrips (the probe is a separate program).
 const probeRoundTrips = 1000

@@ -28,8 +28,8 @@ var (
 var sectionNames = []string{"like", "defaults", "breakdown", "kernel", "levers", "tests", "memory", "sizes", "cold"}
 
 const (
-	emptyApp  = "./internal/bench/emptyapp"
-	twinRel   = "internal/bench/tstwin"
+	emptyApp  = "./cmd/bench/emptyapp"
+	twinRel   = "cmd/bench/tstwin"
 	stackName = "VpcLambdaInternet"
 	// go test / one synth: the suite's target.
 	maxTestRatio = 4.0
