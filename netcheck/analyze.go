@@ -51,6 +51,13 @@ const (
 	CheckSubnetPublicIpv6  = "subnet-public-ipv6"           // warning: ::/0 to an internet gateway
 	CheckFunctionIpv6      = "function-ipv6"                // Ipv6AllowedForDualStack and dual-stack subnets
 	CheckGatewayEndpoint   = "gateway-endpoint"             // the service's endpoint route (--dest s3)
+
+	// Names (dns.go, analyze_dns.go).
+	CheckDnsResolver   = "dns-resolver"           // the VPC's resolver answers (EnableDnsSupport, DHCP options)
+	CheckDnsServerPath = "dns-server-path"        // a custom DNS server is routed and let through the ACLs on UDP and TCP 53
+	CheckDnsServerSg   = "dns-security-group"     // the function's security group lets DNS to a custom server out
+	CheckDnsFirewall   = "dns-firewall"           // the VPC's DNS Firewall rules let the name resolve (--dest NAME)
+	CheckDnsFailOpen   = "dns-firewall-fail-open" // warning: DNS Firewall lets queries through when it fails
 )
 
 // Check is the verdict of one step of the path.
@@ -303,6 +310,9 @@ func analyzeFunction(f *Facts, fn *Function, dest Destination, cache subnetCache
 	ipv6, ipv6Warnings := checkFunctionIpv6(f, fn, dest)
 	fr.Checks = append(fr.Checks, ipv6...)
 	fr.Warnings = append(fr.Warnings, ipv6Warnings...)
+	dns, dnsWarnings := functionDns(f, fn, dest)
+	fr.Checks = append(fr.Checks, dns...)
+	fr.Warnings = append(fr.Warnings, dnsWarnings...)
 	for _, c := range fr.Checks {
 		if c.Status == Fail || c.Status == Unknown {
 			fr.Reachable = false

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -33,7 +34,7 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		fs.PrintDefaults()
 	}
 	function := fs.String("function", "", "check only this function (logical id or FunctionName)")
-	dest := fs.String("dest", "internet", "destination: internet (the public IPv4 internet, without special-purpose blocks), internet6, s3 or dynamodb (through the gateway endpoint when there is one), an IPv4 or IPv6 address, or a CIDR block")
+	dest := fs.String("dest", "internet", "destination: internet (the public IPv4 internet, without special-purpose blocks), internet6, s3 or dynamodb (through the gateway endpoint when there is one), an IPv4 or IPv6 address, a CIDR block, or a DNS name or URL (api.example.com, https://api.example.com/path: resolution and DNS Firewall, then the internet on the URL's port)")
 	port := fs.String("port", "443", "destination port, or a range such as 1024-2048")
 	protocol := fs.String("protocol", "tcp", "protocol: tcp or udp")
 	asJSON := fs.Bool("json", false, "print the report as JSON (same as --format json)")
@@ -63,7 +64,9 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		fs.Usage()
 		return 2
 	}
-	d, err := parseDestination(*dest, *port, *protocol)
+	portGiven := false
+	fs.Visit(func(fl *flag.Flag) { portGiven = portGiven || fl.Name == "port" })
+	d, err := parseDestination(*dest, *port, *protocol, portGiven)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -128,8 +131,16 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	return report.ExitStatus()
 }
 
-// parseDestination reads --dest, --port and --protocol.
-func parseDestination(dest, port, protocol string) (Destination, error) {
+// parseDestination reads --dest, --port and --protocol; a name given as a
+// URL takes its port from the scheme unless --port is given.
+func parseDestination(dest, port, protocol string, portGiven bool) (Destination, error) {
+	name, schemePort, isName, err := parseName(dest)
+	if err != nil {
+		return Destination{}, err
+	}
+	if isName && schemePort != "" && !portGiven {
+		port = schemePort
+	}
 	var d Destination
 	switch strings.ToLower(protocol) {
 	case "tcp", "6":
@@ -171,8 +182,10 @@ func parseDestination(dest, port, protocol string) (Destination, error) {
 	} else if a, err := netip.ParseAddr(dest); err == nil && a.Zone() == "" {
 		a = a.Unmap()
 		d.Prefix = netip.PrefixFrom(a, a.BitLen())
+	} else if isName {
+		d.Name, d.Internet = name, IPv4
 	} else {
-		return d, fmt.Errorf("--dest %q: use internet, internet6, s3, dynamodb, an IP address or a CIDR block", dest)
+		return d, fmt.Errorf("--dest %q: use internet, internet6, s3, dynamodb, an IP address, a CIDR block, or a name (api.example.com, https://api.example.com/path)", dest)
 	}
 	return d, nil
 }
@@ -265,4 +278,60 @@ func ReadParameterFile(path string, max int64) (map[string]string, error) {
 		return nil, &InputError{fmt.Sprintf("--parameters %s: use [{\"ParameterKey\": ..., \"ParameterValue\": ...}] or {\"Parameters\": {...}}", path)}
 	}
 	return out, nil
+}
+
+// parseName reads a destination given as a DNS name or a URL: the name,
+// the port its scheme implies ("" when none), and whether dest is a name
+// at all (an address, a block or a keyword is not).
+func parseName(dest string) (name, port string, isName bool, err error) {
+	host := dest
+	if scheme, _, ok := strings.Cut(dest, "://"); ok {
+		u, perr := url.Parse(dest)
+		if perr != nil || u.Hostname() == "" {
+			return "", "", false, fmt.Errorf("--dest %q is not a URL with a host name", dest)
+		}
+		switch strings.ToLower(scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		default:
+			return "", "", false, fmt.Errorf("--dest %q: netcheck knows the ports of http and https URLs; give a name and --port for another scheme", dest)
+		}
+		if u.Port() != "" {
+			port = u.Port()
+		}
+		host = u.Hostname()
+		if _, err := netip.ParseAddr(host); err == nil {
+			return "", "", false, fmt.Errorf("--dest %q names an address, not a name: give the address itself", dest)
+		}
+	} else {
+		switch strings.ToLower(dest) {
+		case "internet", "internet4", "internet6", "s3", "dynamodb":
+			return "", "", false, nil
+		}
+		if _, err := netip.ParsePrefix(dest); err == nil {
+			return "", "", false, nil
+		}
+		if _, err := netip.ParseAddr(dest); err == nil {
+			return "", "", false, nil
+		}
+		if !strings.Contains(dest, ".") {
+			return "", "", false, nil
+		}
+	}
+	host = NormalizeDomain(host)
+	if labels := strings.Split(host, "."); strings.Trim(labels[len(labels)-1], "0123456789") == "" {
+		return "", "", false, fmt.Errorf("--dest %q is neither an IP address nor a DNS name (no top-level domain is numeric)", dest)
+	}
+	if strings.Contains(host, "*") {
+		return "", "", false, fmt.Errorf("--dest %q: give one name, not a wildcard", dest)
+	}
+	if why := ValidDomainEntry(host); why != "" || len(host) > 253 {
+		if why == "" {
+			why = "it is longer than 253 characters"
+		}
+		return "", "", false, fmt.Errorf("--dest %q is not a DNS name: %s", dest, why)
+	}
+	return host, port, true, nil
 }

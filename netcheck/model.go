@@ -54,6 +54,13 @@ type Facts struct {
 	// Their routes are in the route tables too (Route.PrefixList).
 	VpcEndpoints map[string]*VpcEndpoint
 
+	// DhcpOptions are the DHCP option sets VPCs are associated with, by
+	// id (dns.go): they name the DNS servers a function uses.
+	DhcpOptions map[string]*DhcpOptions
+	// DnsFirewall is Route 53 Resolver DNS Firewall: domain lists, rule
+	// groups and their associations with VPCs (dns.go).
+	DnsFirewall DnsFirewall
+
 	// Unresolved lists, by resource id, the values a template leaves
 	// open (a parameter without a value, an import from a template not
 	// given): the analysis reports the steps that read them as UNKNOWN.
@@ -116,6 +123,8 @@ func NewFacts(source string) *Facts {
 		Instances:                  map[string]*Instance{},
 		EgressOnlyInternetGateways: map[string]*EgressOnlyInternetGateway{},
 		VpcEndpoints:               map[string]*VpcEndpoint{},
+		DhcpOptions:                map[string]*DhcpOptions{},
+		DnsFirewall:                NewDnsFirewall(),
 		Unresolved:                 map[string][]Unresolved{},
 		Suppressions:               map[string][]Suppression{},
 	}
@@ -141,6 +150,13 @@ type Vpc struct {
 	// 2001:db8::/32, which is never part of the IPv6 internet). Subnets'
 	// IPv6 blocks carved from them are placeholders too.
 	Ipv6Placeholder bool
+	// DnsSupportOff is EnableDnsSupport false: the Amazon-provided
+	// resolver does not answer the VPC's resources (EC2's default is
+	// on, also when the source does not say).
+	DnsSupportOff bool
+	// DhcpOptions is the id of the DHCP option set associated with the
+	// VPC; "" for the set EC2 gives a new VPC (AmazonProvidedDNS).
+	DhcpOptions string
 }
 
 // Subnet is a subnet.
@@ -401,6 +417,11 @@ type Destination struct {
 	Protocol int // 6 TCP, 17 UDP
 	Port     int // the first (or only) destination port
 	ToPort   int // the last port of a range; 0 when Port is the only one
+	// Name is the destination's DNS name when it is given as one
+	// (api.example.com): the function must resolve it through its VPC's
+	// resolver and DNS Firewall first. Its addresses are not resolved
+	// (Internet says which internet they are checked for).
+	Name string
 }
 
 // Family is an IP address family.
@@ -442,6 +463,9 @@ func (d Destination) Ports() PortSet {
 // Label names the destination's addresses: "the internet", "the IPv6
 // internet" or the block.
 func (d Destination) Label() string {
+	if d.Name != "" {
+		return d.Name + " (its addresses checked as the internet)"
+	}
 	switch d.Internet {
 	case IPv4:
 		return "the internet"

@@ -654,6 +654,16 @@ func (c subnetCache) analyze(f *Facts, fn *Function, sid string, dest Destinatio
 	}
 	p := &subnetPath{}
 	sr, nats := analyzeSubnetWith(p, f, fn, sid, dest)
+	if dest.needsDns() && p.s != nil && p.s.Defect == "" {
+		dns, used := subnetDns(f, fn, p.s)
+		for _, c := range dns {
+			if c.Status == Fail || c.Status == Unknown {
+				sr.Reachable = false
+			}
+		}
+		sr.Checks = append(sr.Checks, dns...)
+		p.usedFn = p.usedFn || used
+	}
 	c[sid] = cachedPath{sr: sr, nats: nats, usedFn: p.usedFn, fn: fn}
 	sr.Checks = append([]Check(nil), sr.Checks...)
 	sr.Hops = append([]Hop(nil), sr.Hops...)

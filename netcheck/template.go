@@ -251,13 +251,16 @@ func (x *templateReader) containers() map[string]func(string, map[string]interfa
 		"AWS::EC2::NetworkAcl": func(id string, p map[string]interface{}) {
 			f.NetworkAcls[id] = &NetworkAcl{ID: id, VpcID: refID(p["VpcId"])}
 		},
-		"AWS::EC2::SecurityGroup":             x.securityGroup,
-		"AWS::IAM::Role":                      x.role,
-		"AWS::EC2::EgressOnlyInternetGateway": x.egressOnlyGateway,
-		"AWS::EC2::NetworkInterface":          x.networkInterface,
-		"AWS::EC2::Instance":                  x.instance,
-		"AWS::EC2::LaunchTemplate":            x.launchTemplate,
-		"AWS::Lambda::CapacityProvider":       x.capacityProvider,
+		"AWS::EC2::SecurityGroup":                  x.securityGroup,
+		"AWS::IAM::Role":                           x.role,
+		"AWS::EC2::EgressOnlyInternetGateway":      x.egressOnlyGateway,
+		"AWS::EC2::NetworkInterface":               x.networkInterface,
+		"AWS::EC2::Instance":                       x.instance,
+		"AWS::EC2::LaunchTemplate":                 x.launchTemplate,
+		"AWS::Lambda::CapacityProvider":            x.capacityProvider,
+		"AWS::EC2::DHCPOptions":                    x.dhcpOptions,
+		"AWS::Route53Resolver::FirewallDomainList": x.firewallDomainList,
+		"AWS::Route53Resolver::FirewallRuleGroup":  x.firewallRuleGroup,
 	}
 }
 
@@ -269,6 +272,7 @@ func (x *templateReader) vpc(id string, p map[string]interface{}) {
 	if p["CidrBlock"] == nil && p["Ipv4IpamPoolId"] != nil {
 		x.unresolved(id, "CidrBlock", unknown{expr: "Ipv4IpamPoolId " + display(p["Ipv4IpamPoolId"]), why: "IPAM assigns the block at deploy time"})
 	}
+	x.vpcDns(id, p, v)
 	x.f.Vpcs[id] = v
 	x.f.RouteTables[v.MainRouteTable] = &RouteTable{ID: v.MainRouteTable, VpcID: id, Main: true}
 	x.f.NetworkAcls[v.DefaultNetworkAcl] = &NetworkAcl{ID: v.DefaultNetworkAcl, VpcID: id, Default: true}
@@ -387,15 +391,18 @@ func (x *templateReader) attachments() map[string]func(string, map[string]interf
 				sg.Egress, sg.Ingress = nil, nil
 			}
 		},
-		"AWS::IAM::Policy":                   x.policy,
-		"AWS::IAM::ManagedPolicy":            x.policy,
-		"AWS::IAM::RolePolicy":               x.rolePolicy,
-		"AWS::Lambda::Function":              x.function,
-		"AWS::EC2::VPCCidrBlock":             x.vpcCidrBlock,
-		"AWS::EC2::EIPAssociation":           x.eipAssociation,
-		"AWS::EC2::EIP":                      x.eip,
-		"AWS::EC2::VPCEndpoint":              x.vpcEndpoint,
-		"AWS::AutoScaling::AutoScalingGroup": x.autoScalingGroup,
+		"AWS::IAM::Policy":                                   x.policy,
+		"AWS::IAM::ManagedPolicy":                            x.policy,
+		"AWS::IAM::RolePolicy":                               x.rolePolicy,
+		"AWS::Lambda::Function":                              x.function,
+		"AWS::EC2::VPCCidrBlock":                             x.vpcCidrBlock,
+		"AWS::EC2::EIPAssociation":                           x.eipAssociation,
+		"AWS::EC2::EIP":                                      x.eip,
+		"AWS::EC2::VPCEndpoint":                              x.vpcEndpoint,
+		"AWS::AutoScaling::AutoScalingGroup":                 x.autoScalingGroup,
+		"AWS::EC2::VPCDHCPOptionsAssociation":                x.dhcpAssociation,
+		"AWS::Route53Resolver::FirewallRuleGroupAssociation": x.firewallAssociation,
+		"AWS::Route53Resolver::FirewallConfig":               x.firewallConfig,
 	}
 }
 

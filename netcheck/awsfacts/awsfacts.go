@@ -161,6 +161,9 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 	v := &netcheck.Vpc{ID: vpcID, Cidr: parsePrefix(aws.ToString(vpcs.Vpcs[0].CidrBlock)), InstanceTenancy: string(vpcs.Vpcs[0].InstanceTenancy),
 		Ipv6Cidrs: vpcIpv6(vpcs.Vpcs[0])}
 	f.Vpcs[vpcID] = v
+	if err := c.loadDns(ctx, f, v, vpcs.Vpcs[0]); err != nil {
+		return err
+	}
 
 	subnets, err := c.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filter})
 	if err != nil {
