@@ -83,6 +83,13 @@ var settings = []setting{
 			}
 		},
 		props: []string{"GatewayEndpoints"}, fix: "-c gatewayEndpoints=s3,dynamodb"},
+	{key: "allowedDomains", doc: "AllowedDomains: the egress domain allow-list, comma-separated (api.example.com,*.amazonaws.com); DNS Firewall blocks every other name (default: no DNS filtering)",
+		read: func(r *reader, v interface{}) {
+			if domains, ok := r.strings("allowedDomains", v, "-c allowedDomains=api.example.com,*.amazonaws.com"); ok {
+				r.props.Construct.AllowedDomains = jsii.Strings(domains...)
+			}
+		},
+		props: []string{"AllowedDomains"}, fix: "-c allowedDomains=api.example.com,*.amazonaws.com"},
 	{key: "memorySize", doc: "Function.MemorySize: the function's memory in MB, 128 to 10240 (default 128)",
 		read:  func(r *reader, v interface{}) { r.memory = r.number("memorySize", v, "-c memorySize=512") },
 		props: []string{"Function.MemorySize"}, fix: "-c memorySize=512"},
@@ -242,6 +249,37 @@ func (r *reader) number(key string, v interface{}, fix string) *float64 {
 		return nil
 	}
 	return &f
+}
+
+// strings accepts a comma-separated string or a JSON list of strings,
+// each trimmed; the construct checks the entries (and names the key).
+func (r *reader) strings(key string, v interface{}, fix string) ([]string, bool) {
+	var items []interface{}
+	switch x := v.(type) {
+	case []interface{}:
+		items = x
+	case string:
+		if strings.TrimSpace(x) == "" {
+			items = []interface{}{}
+			break
+		}
+		for _, part := range strings.Split(x, ",") {
+			items = append(items, part)
+		}
+	default:
+		r.bad(key, v, "is not a list", fix+" (in cdk.json a list of strings)")
+		return nil, false
+	}
+	out := []string{}
+	for _, it := range items {
+		s, ok := it.(string)
+		if !ok {
+			r.bad(key, v, fmt.Sprintf("has %s, which is not a string", showValue(it)), fix)
+			return nil, false
+		}
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out, true
 }
 
 // boolean accepts JSON true/false, and true/false/1/0 in any case.

@@ -22,6 +22,19 @@ var cfnLintAllowed = map[string]string{
 	"W3005": `^'(\w+)' dependency already enforced by a 'GetAtt' at 'Resources/(\w+)/Properties/Role'$`,
 }
 
+// cfnLintNewerTypes are resource types CloudFormation has that the
+// pinned cfn-lint's registry schemas predate (E3006 "does not exist"),
+// each with where CloudFormation documents it. Only E3006 on a resource of
+// that exact type is excused; every other finding on it still fails.
+var cfnLintNewerTypes = map[string]string{
+	// cfn-lint 1.51.0 lacks it; AWS's CloudFormation Template Reference
+	// documents it (aws-resource-route53resolver-firewallconfig), and
+	// aws-cdk-lib 2.277's L1 CfnFirewallConfig is generated from it.
+	"AWS::Route53Resolver::FirewallConfig": "docs/dns.md",
+}
+
+var unknownType = regexp.MustCompile(`^Resource type '([\w:]+)' does not exist in '[\w-]+'$`)
+
 type lintMatch struct {
 	Filename string
 	Level    string
@@ -89,6 +102,9 @@ func TestCfnLint(t *testing.T) {
 			if sub != nil && f != nil && f.resource(sub[2])["Type"] == "AWS::Lambda::Function" && ref(f.props(sub[2])["Role"]) == sub[1] {
 				continue
 			}
+		}
+		if sub := unknownType.FindStringSubmatch(m.Message); m.Rule.Id == "E3006" && sub != nil && cfnLintNewerTypes[sub[1]] != "" && f != nil && len(f.resources(sub[1])) > 0 {
+			continue
 		}
 		t.Errorf("cfn-lint %s %s in %s: %s", m.Level, m.Rule.Id, filepath.Base(filepath.Dir(m.Filename)), m.Message)
 	}

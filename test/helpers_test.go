@@ -177,6 +177,22 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 			Ipv6: jsii.Bool(true), NatGateways: jsii.Number(2), AllowedEgress: &[]awsec2.Port{awsec2.Port_Tcp(jsii.Number(443))},
 		})(app)
 	},
+	// The egress domain allow-list on a new VPC and on an existing one.
+	"allowedDomains": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		return constructVariant(&vpclambda.VpcLambdaProps{AllowedDomains: jsii.Strings(allowedDomains...)})(app)
+	},
+	"existingVpcAllowedDomains": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		stack := awscdk.NewStack(app, jsii.String("ExistingVpcAllowList"), nil)
+		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(1),
+			RestrictDefaultSecurityGroup: jsii.Bool(false)})
+		suppressEmbeddersVpc(vpc)
+		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
+			Vpc:            vpc,
+			Function:       &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())},
+			AllowedDomains: jsii.Strings(allowedDomains...),
+		})
+		return stack, vl, err
+	},
 	"severalFunctions": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		stack, vl, err := constructVariant(&vpclambda.VpcLambdaProps{})(app)
 		if err != nil {

@@ -205,6 +205,26 @@ var settingCases = []settingCase{
 		lines: map[string][]string{"gatewayEndpoints": {"lists none together with services"}}},
 	{name: "gateway endpoint twice", ctx: `{"gatewayEndpoints":"s3,S3"}`,
 		lines: map[string][]string{"gatewayEndpoints": {"= s3,S3:", "is listed twice", "list each service once"}}, notWant: []string{"GatewayEndpoints["}},
+	{name: "allowed domains", ctx: `{"allowedDomains":"api.example.com, *.amazonaws.com"}`,
+		check: func(_ string, p *stacks.StackProps) error {
+			if d := p.Construct.AllowedDomains; d == nil || len(*d) != 2 || *(*d)[0] != "api.example.com" || *(*d)[1] != "*.amazonaws.com" {
+				return fmt.Errorf("allowedDomains %v", d)
+			}
+			return nil
+		}},
+	{name: "allowed domains as a JSON list", ctx: `{"allowedDomains":["api.example.com"]}`,
+		check: func(_ string, p *stacks.StackProps) error {
+			if d := p.Construct.AllowedDomains; d == nil || len(*d) != 1 {
+				return fmt.Errorf("allowedDomains %v", d)
+			}
+			return nil
+		}},
+	{name: "allowed domain malformed", ctx: `{"allowedDomains":"api.example.com,https://x.example.com"}`,
+		lines: map[string][]string{"allowedDomains": {"= api.example.com,https://x.example.com:", "not a domain DNS Firewall accepts", "host name only"}}},
+	{name: "allowed domains empty", ctx: `{"allowedDomains":""}`,
+		lines: map[string][]string{"allowedDomains": {"allows no domain", "leave allowedDomains unset"}}},
+	{name: "allowed domains as a number", ctx: `{"allowedDomains":3}`,
+		lines: map[string][]string{"allowedDomains": {"= 3:", "is not a list"}}},
 	{name: "unknown NAT provider", ctx: `{"natProvider":"nat"}`,
 		lines: map[string][]string{"natProvider": {"is not one of gateway or instance", "-c natProvider=gateway or -c natProvider=instance"}}},
 	{name: "IPv6 in upper case and guardrails as JSON true", ctx: `{"ipv6":"TRUE","guardrails":true}`,

@@ -224,6 +224,17 @@ var badCases = []badCase{
 		topic := awssns.Topic_FromTopicArn(stack, jsii.String("T"), jsii.String("arn:aws:sns:us-east-1:111111111111:alarms"))
 		return &vpclambda.VpcLambdaProps{Function: fn(), Alarms: &vpclambda.AlarmProps{Disabled: true, Topic: topic}}
 	}, prop: "Alarms.Disabled", want: []string{"together with Alarms.Topic"}},
+	{name: "empty domain allow-list", props: net(func(p *vpclambda.VpcLambdaProps) { p.AllowedDomains = &[]*string{} }),
+		prop: "AllowedDomains", want: []string{"allows no domain", "leave AllowedDomains unset"}},
+	{name: "malformed allowed domain", props: net(func(p *vpclambda.VpcLambdaProps) {
+		p.AllowedDomains = jsii.Strings("api.example.com", "https://api.example.com/path")
+	}), prop: "AllowedDomains[1]", want: []string{`"https://api.example.com/path"`, "not a domain DNS Firewall accepts", "host name only"}},
+	{name: "wildcard inside an allowed domain", props: net(func(p *vpclambda.VpcLambdaProps) { p.AllowedDomains = jsii.Strings("api.*.example.com") }),
+		prop: "AllowedDomains[0]", want: []string{"a * may only start the domain"}},
+	{name: "allowed domain with an underscore", props: net(func(p *vpclambda.VpcLambdaProps) { p.AllowedDomains = jsii.Strings("my_api.example.com") }),
+		prop: "AllowedDomains[0]", want: []string{`'_' is not allowed`}},
+	{name: "allow-list of everything", props: net(func(p *vpclambda.VpcLambdaProps) { p.AllowedDomains = jsii.Strings("*") }),
+		prop: "AllowedDomains[0]", want: []string{"allows every domain"}},
 	{name: "existing VPC with new-VPC props", props: existing(func(_ awscdk.Stack, p *vpclambda.VpcLambdaProps) {
 		p.NatGateways = jsii.Number(2)
 	}), prop: "NatGateways", want: []string{"cannot apply to the existing VPC", "remove NatGateways"}},

@@ -154,6 +154,18 @@ type VpcLambdaProps struct {
 	// Default: two alarms per NAT gateway, without actions.
 	Alarms *AlarmProps
 
+	// AllowedDomains turns on an egress domain allow-list: Route 53
+	// Resolver DNS Firewall on the VPC (the existing one too) resolves
+	// these names and answers NXDOMAIN for every other, and fails closed
+	// (FirewallFailOpen DISABLED). An entry is a name ("api.example.com",
+	// that name only) or a wildcard ("*.example.com": every name below
+	// example.com, not example.com itself). Include what the function's
+	// SDK calls, e.g. "*.amazonaws.com". It filters names, not packets: a
+	// connection to an address is not stopped (docs/dns.md).
+	//
+	// Default: nil, no DNS filtering. An empty list is refused.
+	AllowedDomains *[]*string
+
 	// LogEncryptionKey encrypts every log group the construct creates (the
 	// functions' and the flow log's) with a customer managed KMS key; see
 	// NewLogEncryptionKey for one with the key policy CloudWatch Logs needs.

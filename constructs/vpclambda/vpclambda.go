@@ -180,6 +180,9 @@ type VpcLambda struct {
 	Alarms *NatAlarms
 	// LogEncryptionKey is VpcLambdaProps.LogEncryptionKey (nil for none).
 	LogEncryptionKey awskms.IKey
+	// DnsFirewall is the egress domain allow-list; nil without
+	// VpcLambdaProps.AllowedDomains.
+	DnsFirewall *DnsFirewall
 
 	ipv6  bool   // dual-stack subnets: functions allow IPv6
 	path  string // the construct's path, read once (each read is a round trip to the CDK)
@@ -216,6 +219,7 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 		ep = planExisting(ps, stack, props)
 	}
 	flowLog, alarms := planFlowLog(ps, props), planAlarms(ps, props)
+	domains := planAllowedDomains(ps, props)
 	path := *node.Path() + "/" + id
 	fp := planFunction(ps, "Function", props.Function, defaultFunctionName(stack, path+"/Function", id))
 	if props.AllowedEgress != nil {
@@ -251,6 +255,10 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 	} else {
 		v.Vpc = ep.vpc
 		v.PrivateSubnets = ep.subnets
+	}
+
+	if domains != nil {
+		v.buildDnsFirewall(domains)
 	}
 
 	allowAll := props.AllowedEgress == nil
@@ -403,6 +411,10 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		for _, r := range v.Network.internetPath {
 			before = append(before, r)
 		}
+	}
+	// The allow-list is in force before the function first runs.
+	if v.DnsFirewall != nil {
+		before = append(before, v.DnsFirewall.Association, v.DnsFirewall.Config)
 	}
 	// One construct dependency for all of them (a resource's dependencies
 	// on other resources of its stack become its DependsOn, as with
