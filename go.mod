@@ -11,6 +11,8 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
+require github.com/aws/aws-sdk-go-v2/service/route53resolver v1.42.3
+
 require (
 	github.com/aws-cloudformation/rain v1.24.4
 	github.com/aws/aws-sdk-go-v2/internal/v4a v1.4.23 // indirect

@@ -23,6 +23,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 
 	"github.com/vpclambda/vpclambda/netcheck"
 )
@@ -33,6 +34,9 @@ type Clients struct {
 	EC2            *ec2.Client
 	IAM            *iam.Client
 	Lambda         *lambda.Client
+	// Route53Resolver reads DNS Firewall; nil leaves it unread (its
+	// verdicts UNKNOWN).
+	Route53Resolver *route53resolver.Client
 }
 
 // NewClients makes the clients from an SDK configuration.
@@ -42,6 +46,8 @@ func NewClients(cfg aws.Config) *Clients {
 		EC2:            ec2.NewFromConfig(cfg),
 		IAM:            iam.NewFromConfig(cfg),
 		Lambda:         lambda.NewFromConfig(cfg),
+
+		Route53Resolver: route53resolver.NewFromConfig(cfg),
 	}
 }
 

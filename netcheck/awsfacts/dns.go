@@ -15,9 +15,9 @@ import (
 	"github.com/vpclambda/vpclambda/netcheck"
 )
 
-// dnsFirewallNotRead is why a deployed stack's DNS Firewall verdicts are
-// UNKNOWN: the loader reads EC2, not Route 53 Resolver's API.
-const dnsFirewallNotRead = "netcheck --stack does not read Route 53 Resolver DNS Firewall yet (aws route53resolver list-firewall-rule-group-associations --vpc-id ... shows the rule groups)"
+// dnsFirewallNotRead is why DNS Firewall verdicts are UNKNOWN when the
+// loader has no Route 53 Resolver client.
+const dnsFirewallNotRead = "DNS Firewall was not read: no Route 53 Resolver client"
 
 // loadDns reads the VPC's EnableDnsSupport and its DHCP option set.
 func (c *Clients) loadDns(ctx context.Context, f *netcheck.Facts, v *netcheck.Vpc, sdk ec2types.Vpc) error {
@@ -28,7 +28,7 @@ func (c *Clients) loadDns(ctx context.Context, f *netcheck.Facts, v *netcheck.Vp
 	if attr.EnableDnsSupport != nil && attr.EnableDnsSupport.Value != nil {
 		v.DnsSupportOff = !aws.ToBool(attr.EnableDnsSupport.Value)
 	}
-	f.DnsFirewall.NotRead = dnsFirewallNotRead
+	c.loadDnsFirewall(ctx, f, v.ID)
 	id := aws.ToString(sdk.DhcpOptionsId)
 	if id == "" || id == "default" {
 		return nil // no set, or the default: AmazonProvidedDNS
