@@ -276,6 +276,8 @@ func TestEgressTemplates(t *testing.T) {
 	t.Run("IPv6DualStack", func(t *testing.T) { testIPv6(t, e) })
 	t.Run("GatewayEndpoints", func(t *testing.T) { testGatewayEndpoints(t, e) })
 	t.Run("RejectedLikeAWS", func(t *testing.T) { testRejected(t, e) })
+	t.Run("DnsFirewall", func(t *testing.T) { testDnsFirewall(t, e) })
+	t.Run("DnsFirewallRejectedLikeAWS", func(t *testing.T) { testDnsFirewallRejected(t, e) })
 }
 
 func natAddresses(t *testing.T, e *egressEnv, nat string) (primary string, secondary []string, gw ec2types.NatGateway) {

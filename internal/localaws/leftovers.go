@@ -9,6 +9,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 )
 
 // Leftovers counts what is left of resources a stack created, the way the
@@ -17,12 +18,15 @@ type Leftovers struct {
 	EC2    *ec2.Client
 	Lambda *lambda.Client
 	IAM    *iam.Client
+	// Route53Resolver counts DNS Firewall resources (nil: not counted).
+	Route53Resolver *route53resolver.Client
 }
 
 // NewLeftovers makes the clients from an SDK configuration (e.g. the
 // emulator's).
 func NewLeftovers(cfg aws.Config) *Leftovers {
-	return &Leftovers{EC2: ec2.NewFromConfig(cfg), Lambda: lambda.NewFromConfig(cfg), IAM: iam.NewFromConfig(cfg)}
+	return &Leftovers{EC2: ec2.NewFromConfig(cfg), Lambda: lambda.NewFromConfig(cfg), IAM: iam.NewFromConfig(cfg),
+		Route53Resolver: route53resolver.NewFromConfig(cfg)}
 }
 
 // Filter is an EC2 describe filter.
@@ -51,7 +55,7 @@ func (l *Leftovers) Counts(typ string) bool {
 
 func (l *Leftovers) counters(ctx context.Context) map[string]func(id string) (int, error) {
 	c := l.EC2
-	return map[string]func(id string) (int, error){
+	m := map[string]func(id string) (int, error){
 		"AWS::EC2::VPC": func(id string) (int, error) {
 			o, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: Filter("vpc-id", id)})
 			if err != nil {
@@ -182,6 +186,31 @@ func (l *Leftovers) counters(ctx context.Context) map[string]func(id string) (in
 			return Existence(err)
 		},
 	}
+	if r := l.Route53Resolver; r != nil {
+		// DNS Firewall (a VPC's FirewallConfig always exists: not counted).
+		m["AWS::Route53Resolver::FirewallDomainList"] = func(id string) (int, error) {
+			_, err := r.GetFirewallDomainList(ctx, &route53resolver.GetFirewallDomainListInput{FirewallDomainListId: aws.String(id)})
+			return Existence(err)
+		}
+		m["AWS::Route53Resolver::FirewallRuleGroup"] = func(id string) (int, error) {
+			_, err := r.ListFirewallRules(ctx, &route53resolver.ListFirewallRulesInput{FirewallRuleGroupId: aws.String(id)})
+			return Existence(err)
+		}
+		m["AWS::Route53Resolver::FirewallRuleGroupAssociation"] = func(id string) (int, error) {
+			o, err := r.ListFirewallRuleGroupAssociations(ctx, &route53resolver.ListFirewallRuleGroupAssociationsInput{})
+			if err != nil {
+				return 0, err
+			}
+			n := 0
+			for _, a := range o.FirewallRuleGroupAssociations {
+				if aws.ToString(a.Id) == id {
+					n++
+				}
+			}
+			return n, nil
+		}
+	}
+	return m
 }
 
 // LiveInstances counts the instances that are not terminated (AWS lists

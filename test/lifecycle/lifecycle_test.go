@@ -170,6 +170,19 @@ func TestLifecycle(t *testing.T) {
 	step("inspect after the function update", func() error { return inspectAllPass(ctx, c, outputs, 2) })
 	sameNetwork(t, deployed, networkIDs(t, ctx, c), "the function-only update")
 
+	step("cdk deploy -c allowedDomains=...", func() error {
+		outputs, err = cdk.Deploy(ctx, stack, "memorySize=256", "allowedDomains="+strings.Join(lifecycleAllowed, ","))
+		return err
+	})
+	step("allow-list deployed and decided by netcheck --stack", func() error { return allowListDeployed(ctx, c, outputs) })
+	sameNetwork(t, deployed, networkIDs(t, ctx, c), "adding the allow-list")
+	step("cdk deploy without allowedDomains", func() error {
+		outputs, err = cdk.Deploy(ctx, stack, "memorySize=256")
+		return err
+	})
+	step("allow-list removed", func() error { return allowListRemoved(ctx, c, outputs) })
+	sameNetwork(t, deployed, networkIDs(t, ctx, c), "removing the allow-list")
+
 	step("cdk deploy -c maxAzs=3", func() error {
 		outputs, err = cdk.Deploy(ctx, stack, "memorySize=256", "maxAzs=3")
 		return err

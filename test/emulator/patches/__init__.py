@@ -51,6 +51,10 @@ PATCHES = [
     "ec2_eip_documentation_range",  # Elastic IPs are 127.x loopback addresses, no internet routes them
     "s3_bucket_policy",           # AWS::S3::BucketPolicy silently skipped
     "s3_secure_transport",        # aws:SecureTransport conditions ignored: TLS-only policy denies everything
+    "route53resolver_firewall_domain_list",  # no DNS Firewall: AWS::Route53Resolver::FirewallDomainList unknown
+    "route53resolver_firewall_rule_group",   # no DNS Firewall: AWS::Route53Resolver::FirewallRuleGroup unknown
+    "route53resolver_firewall_rule_group_association",  # no DNS Firewall: ...::FirewallRuleGroupAssociation unknown
+    "route53resolver_firewall_config",       # no DNS Firewall: AWS::Route53Resolver::FirewallConfig unknown
 ]
 
 
