@@ -2,6 +2,7 @@ package netcheck
 
 import (
 	"fmt"
+	"iter"
 	"net/netip"
 	"sort"
 	"strings"
@@ -226,7 +227,7 @@ func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 		if !fr.Reachable {
 			r.Reachable = false
 		}
-		for _, c := range allChecks(fr) {
+		for c := range allChecks(fr) {
 			if c.Status == Unknown {
 				r.Unknown = true
 			}
@@ -242,12 +243,22 @@ func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 	return r, nil
 }
 
-func allChecks(fr FunctionResult) []Check {
-	out := append([]Check{}, fr.Checks...)
-	for _, s := range fr.Subnets {
-		out = append(out, s.Checks...)
+// allChecks yields the function's own checks, then its subnets'.
+func allChecks(fr FunctionResult) iter.Seq[Check] {
+	return func(yield func(Check) bool) {
+		for _, c := range fr.Checks {
+			if !yield(c) {
+				return
+			}
+		}
+		for _, s := range fr.Subnets {
+			for _, c := range s.Checks {
+				if !yield(c) {
+					return
+				}
+			}
+		}
 	}
-	return out
 }
 
 func analyzeFunction(f *Facts, fn *Function, dest Destination, cache subnetCache) FunctionResult {
@@ -553,6 +564,13 @@ func singleNatFix(dev *natDevice) string {
 // service's endpoint, a subnet public for IPv6) to the function's, once
 // each: they concern a shared resource more than the subnet.
 func liftWarnings(fr *FunctionResult, sr SubnetResult) SubnetResult {
+	warns := false
+	for _, c := range sr.Checks {
+		warns = warns || c.Status == Warn
+	}
+	if !warns {
+		return sr
+	}
 	var keep []Check
 	for _, c := range sr.Checks {
 		if c.Status != Warn {

@@ -9,6 +9,7 @@ package netcheck
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -64,7 +65,7 @@ func analyzeCases(f *Facts, dest Destination, only string) (*Report, error) {
 		if !merged.Reachable {
 			out.Reachable = false
 		}
-		for _, c := range allChecks(merged) {
+		for c := range allChecks(merged) {
 			if c.Status == Unknown {
 				out.Unknown = true
 			}
@@ -112,7 +113,7 @@ func mergeFunction(frs []FunctionResult, assumes []string, fix string) FunctionR
 		}
 		sr := *first
 		sr.Checks = mergeChecks(lists, assumes, fix)
-		sr.Reachable = verdictOf(sr.Checks) == "reachable"
+		sr.Reachable = verdictOf(slices.Values(sr.Checks)) == "reachable"
 		m.Subnets = append(m.Subnets, sr)
 	}
 	m.Reachable = verdictOf(allChecks(m)) == "reachable"

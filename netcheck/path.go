@@ -8,6 +8,7 @@ package netcheck
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -646,17 +647,16 @@ type cachedPath struct {
 }
 
 func (c subnetCache) analyze(f *Facts, fn *Function, sid string, dest Destination) (SubnetResult, []*natDevice) {
+	// The result's lists are shared between the functions: nothing
+	// changes them in place afterwards (acknowledge copies first).
 	if e, ok := c[sid]; ok && (!e.usedFn || e.fn == fn) && !contains(keysOf(fn.BadSubnets), sid) {
-		sr := e.sr
-		sr.Checks = append([]Check(nil), e.sr.Checks...)
-		sr.Hops = append([]Hop(nil), e.sr.Hops...)
-		return sr, e.nats
+		return e.sr, e.nats
 	}
 	p := &subnetPath{}
 	sr, nats := analyzeSubnetWith(p, f, fn, sid, dest)
+	sr.Checks = slices.Clip(sr.Checks)
+	sr.Hops = slices.Clip(sr.Hops)
 	c[sid] = cachedPath{sr: sr, nats: nats, usedFn: p.usedFn, fn: fn}
-	sr.Checks = append([]Check(nil), sr.Checks...)
-	sr.Hops = append([]Hop(nil), sr.Hops...)
 	return sr, nats
 }
 
