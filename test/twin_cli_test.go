@@ -172,3 +172,123 @@ func processesUnder(dir string) []string {
 	}
 	return out
 }
+
+// The README's commands as a user types them: from the repository's root
+// (or the cloud assembly's parent folder) with relative paths. The
+// bootstrap named by the template is found relative to the template, the
+// default --entry relative to the working directory; a bootstrap that
+// cannot run is said to be the input's fault (exit 2), not the function's.
+func TestTwinCommandRelativePaths(t *testing.T) {
+	needTwin(t)
+	bin := buildTwinCommand(t)
+	f := get(t, "app")
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(f.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The template alone, without its cloud assembly: the handler is
+	// built from --entry.
+	alone := t.TempDir()
+	aloneFile := filepath.Join(alone, "VpcLambdaInternet.template.json")
+	if err := os.WriteFile(aloneFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	relAlone, err := filepath.Rel(root, aloneFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A copy of the cloud assembly whose bootstrap cannot run.
+	broken := filepath.Join(t.TempDir(), "cdk.out")
+	copyAssembly(t, f.Outdir, broken)
+	boots, _ := filepath.Glob(filepath.Join(broken, "asset.*", "bootstrap"))
+	if len(boots) == 0 {
+		t.Fatalf("no bootstrap in the copy of %s", f.Outdir)
+	}
+	for _, c := range []struct {
+		name, dir string
+		args      []string
+		code      int
+		want      []string
+	}{
+		{"cdk.out/TEMPLATE from the assembly's parent", filepath.Dir(f.Outdir), []string{filepath.Join(filepath.Base(f.Outdir), filepath.Base(f.File))}, 0,
+			[]string{"MATCHED: 1 function(s), 2 subnet(s), 0 failed"}},
+		{"template without an assembly, from the repository's root (--entry functions/checkip)", root, []string{relAlone}, 0,
+			[]string{"MATCHED: 1 function(s), 2 subnet(s), 0 failed"}},
+		{"template without an assembly, elsewhere", alone, []string{filepath.Base(aloneFile)}, 2,
+			[]string{"--entry functions/checkip", "is not a directory", "run the command from the repository's root"}},
+		{"bootstrap not executable", filepath.Dir(broken), []string{filepath.Join("cdk.out", filepath.Base(f.File))}, 2,
+			[]string{"cannot build the twin", "its bootstrap " + boots[0] + " cannot be run: not executable"}},
+		{"bootstrap not a program", filepath.Dir(broken), []string{filepath.Join("cdk.out", filepath.Base(f.File))}, 2,
+			[]string{"cannot build the twin", "its bootstrap " + boots[0] + " cannot be run: neither a script nor a Linux program"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			switch c.name {
+			case "bootstrap not executable":
+				if err := os.Chmod(boots[0], 0o644); err != nil {
+					t.Fatal(err)
+				}
+			case "bootstrap not a program":
+				if err := os.WriteFile(boots[0], []byte("not a program\n"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(boots[0], 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var out bytes.Buffer
+			cmd := exec.Command(bin, c.args...)
+			cmd.Dir = c.dir
+			cmd.Stdout, cmd.Stderr = &out, &out
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != c.code {
+				t.Errorf("in %s: twin %s: exit %d, want %d:\n%s", c.dir, strings.Join(c.args, " "), code, c.code, out.String())
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+			if strings.Contains(out.String(), "exited before taking the invocation") {
+				t.Errorf("a bootstrap that cannot run is blamed on the function:\n%s", out.String())
+			}
+		})
+	}
+	assertNothingLeft(t, f.Outdir)
+}
+
+// copyAssembly copies a cloud assembly's templates and asset folders.
+func copyAssembly(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		st, err := d.Info()
+		if err != nil || !st.Mode().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, st.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -83,11 +84,21 @@ func (c CLI) Run(args []string) int {
 		fs.Usage()
 		return 2
 	}
+	// The handler's package is named from the working directory (the
+	// repository's root in the README's commands), never from the
+	// template's folder.
+	entryDir, err := filepath.Abs(*entry)
+	if err != nil {
+		return fail("--entry %q: %v", *entry, err)
+	}
 	build := func(a string) (string, error) {
 		if c.Build == nil {
 			return "", fmt.Errorf("no bootstrap and no way to build one")
 		}
-		return c.Build(*entry, a)
+		if st, err := os.Stat(entryDir); err != nil || !st.IsDir() {
+			return "", fmt.Errorf("no bootstrap in the cloud assembly, and the handler to build, --entry %s (%s from the working directory), is not a directory: run the command from the repository's root, or pass --entry", *entry, entryDir)
+		}
+		return c.Build(entryDir, a)
 	}
 	if invoke != "" {
 		return c.invoke(invoke, subnet, build, *arch, *timeout, *verbose)
