@@ -266,10 +266,21 @@ func (t *Twin) elasticIP(alloc string) netip.Addr {
 	a := netip.AddrFrom4([4]byte{198, 51, 100, byte(10 + t.standIns)})
 	t.standIns++
 	t.eips[alloc] = a
-	if strings.HasSuffix(alloc, ")") {
+	if namesAddr(alloc) {
 		t.notef("Elastic IP %s is not a public address (an emulator's?): the twin uses %s for it", alloc, a)
 	}
 	return a
+}
+
+// namesAddr reports whether a description names an address (a deployed
+// network's do, a template's do not).
+func namesAddr(s string) bool {
+	for _, word := range strings.Fields(s) {
+		if _, err := netip.ParseAddr(strings.Trim(word, "()")); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // The blocks the twin uses itself: its gateways' links to the test internet
@@ -279,19 +290,25 @@ var (
 	twinInternet = netip.MustParsePrefix("203.0.113.0/24")
 )
 
-// publicAddr finds an allocation's address ("ADDRESS" or "id (ADDRESS)")
-// when it can be a public address in the twin: not loopback, private or
-// link-local (an emulator's), nor one of the blocks the twin uses itself.
+// publicAddr finds the address in a deployed network's description of a
+// public address: a NAT gateway's allocation ("eipalloc-... (ADDRESS)"), a
+// NAT instance's interface ("ADDRESS (Elastic IP eipalloc-...)"), or a bare
+// ADDRESS; when it can be a public address in the twin: not loopback,
+// private or link-local (an emulator's), nor one of the blocks the twin
+// uses itself. A template's descriptions name no address.
 func publicAddr(alloc string) (netip.Addr, bool) {
-	if i := strings.LastIndex(alloc, "("); i >= 0 && strings.HasSuffix(alloc, ")") {
-		alloc = alloc[i+1 : len(alloc)-1]
+	for _, word := range strings.Fields(alloc) {
+		a, err := netip.ParseAddr(strings.Trim(word, "()"))
+		if err != nil {
+			continue
+		}
+		if !a.Is4() || a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast() || a.IsMulticast() ||
+			twinLinks.Contains(a) || twinInternet.Contains(a) || twinServices.Contains(a) {
+			return netip.Addr{}, false
+		}
+		return a, true
 	}
-	a, err := netip.ParseAddr(strings.TrimSpace(alloc))
-	if err != nil || !a.Is4() || a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast() || a.IsMulticast() ||
-		twinLinks.Contains(a) || twinInternet.Contains(a) || twinServices.Contains(a) {
-		return netip.Addr{}, false
-	}
-	return a, true
+	return netip.Addr{}, false
 }
 
 // newNS creates one of the twin's namespaces.

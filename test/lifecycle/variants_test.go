@@ -39,6 +39,9 @@ type variant struct {
 	// variant is then an update of that stack that must keep its VPC,
 	// subnets and route tables.
 	from []string
+	// noEndpoints: the variant has no gateway endpoints (their services
+	// are reached through the NAT device).
+	noEndpoints bool
 }
 
 var variants = []variant{
@@ -54,6 +57,18 @@ var variants = []variant{
 		dests:   []netcheck.Destination{{Internet: netcheck.IPv6, Protocol: 6, Port: 443}},
 	},
 	{
+		name:    "NAT instance and IPv6",
+		context: []string{"natProvider=instance", "ipv6=true"},
+		check:   func(t *testing.T, n *deployedNetwork) { checkNatInstance(t, n); checkIPv6(t, n) },
+		dests:   []netcheck.Destination{{Internet: netcheck.IPv6, Protocol: 6, Port: 443}},
+	},
+	{
+		name:        "no gateway endpoints",
+		context:     []string{"gatewayEndpoints=none"},
+		check:       checkNoGatewayEndpoints,
+		noEndpoints: true,
+	},
+	{
 		name:    "IPv6 turned on in a deployed stack",
 		context: []string{"ipv6=true"},
 		check:   checkIPv6,
@@ -66,19 +81,22 @@ var variants = []variant{
 // to a fresh emulator, one after the other: deploy (or an update of a
 // deployed stack, which must keep its network), the describes of what the
 // variant adds (and of the gateway endpoints), the inspection of the
-// deployed network, cdk destroy, and nothing left.
+// deployed network, an invocation through the emulator's Lambda API (run
+// in the VPC twin of the deployed network: its publicIp must be a deployed
+// NAT device's address), cdk destroy, and nothing left.
 func TestLifecycleVariants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("deploys to the local emulator")
 	}
 	dir := root(t)
 	ctx := context.Background()
-	emu := startEmulator(t, dir)
+	twinCmd := twinCommand(t, dir)
+	emu := startEmulatorWith(t, dir, twinCmd)
 	cfg, err := emu.AWSConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clients{cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
+	c := &clients{twin: twinCmd != "", cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
 		lam: lambda.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), cfg: cfg}
 	cdk := &localaws.CDK{Root: dir, Env: emu.Env(), Output: t.TempDir()}
 	if err := cdk.Bootstrap(ctx); err != nil {
@@ -123,9 +141,14 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 	}
 	n := describeNetwork(t, ctx, c, outputs)
 	v.check(t, n)
-	checkGatewayEndpoints(t, n)
+	if !v.noEndpoints {
+		checkGatewayEndpoints(t, n)
+	}
 	if err := inspectAllPass(ctx, c, outputs, 2); err != nil {
 		t.Error(err)
+	}
+	if err := invokeAnswersNatIP(ctx, c, outputs); err != nil {
+		t.Errorf("invoke (in the VPC twin): %v", err)
 	}
 	dests := append([]netcheck.Destination{{Service: "s3", Protocol: 6, Port: 443}, {Service: "dynamodb", Protocol: 6, Port: 443}}, v.dests...)
 	for _, d := range dests {
@@ -141,7 +164,22 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 	if err := nothingLeft(ctx, c, created, outputs, obs); err != nil {
 		t.Error(err)
 	}
-	t.Logf("deploy, checks, destroy: %.1f s", time.Since(began).Seconds())
+	t.Logf("deploy, checks, invoke, destroy: %.1f s", time.Since(began).Seconds())
+	notProvenWithoutTwin(t, c)
+}
+
+// checkNoGatewayEndpoints: gatewayEndpoints=none leaves the VPC without
+// gateway endpoints.
+func checkNoGatewayEndpoints(t *testing.T, n *deployedNetwork) {
+	eps, err := n.c.ec2.DescribeVpcEndpoints(n.ctx, &ec2.DescribeVpcEndpointsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{aws.ToString(n.vpc.VpcId)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range eps.VpcEndpoints {
+		if e.VpcEndpointType == ec2types.VpcEndpointTypeGateway && !strings.EqualFold(string(e.State), "deleted") {
+			t.Errorf("gatewayEndpoints=none: the VPC has the gateway endpoint %s (%s)", aws.ToString(e.VpcEndpointId), aws.ToString(e.ServiceName))
+		}
+	}
 }
 
 // inspectReachable runs the deployed inspection for another destination:
