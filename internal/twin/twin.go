@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -71,6 +72,7 @@ type Twin struct {
 	etcDirs      []string
 	notes        []string
 	functionLog  io.Writer
+	record       string // the run's record (runs.go), removed last by Close
 	closeOnce    sync.Once
 }
 
@@ -122,7 +124,7 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 	}
 	suffix := make([]byte, 3)
 	rand.Read(suffix)
-	t = &Twin{facts: facts, id: NamePrefix + hex.EncodeToString(suffix), natGateways: map[string]*natGateway{}, natInstances: map[string]*natInstance{},
+	t = &Twin{facts: facts, id: newRunID(hex.EncodeToString(suffix)), natGateways: map[string]*natGateway{}, natInstances: map[string]*natInstance{},
 		igws: map[string]*internetGateway{}, eigws: map[string]*egressOnlyGateway{}, publicIPs: map[netip.Addr]netip.Addr{}, eips: map[string]netip.Addr{},
 		nextAddr: map[netip.Prefix]netip.Addr{}, functionLog: opts.FunctionLog}
 	if t.functionLog == nil {
@@ -134,7 +136,20 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 			t = nil
 		}
 	}()
-	if t.dir, err = os.MkdirTemp("", t.id+"-"); err != nil {
+	// What dead runs left behind goes first (runs.go); then this run is
+	// recorded before it makes anything.
+	removed, err := CleanDeadRuns()
+	for _, m := range removed {
+		t.notef("%s", m)
+	}
+	if err != nil {
+		return t, err
+	}
+	t.dir = filepath.Join(os.TempDir(), t.id+"-files")
+	if err = t.writeRecord(); err != nil {
+		return t, err
+	}
+	if err = os.Mkdir(t.dir, 0o700); err != nil {
 		return t, err
 	}
 	cfgs := make([]FunctionConfig, len(fns))
@@ -486,22 +501,17 @@ func (t *Twin) Close() error {
 		if t.dir != "" {
 			os.RemoveAll(t.dir)
 		}
+		if t.record != "" && first == nil {
+			os.Remove(t.record) // last: a failed teardown leaves it for the next run
+		}
 	})
 	return first
 }
 
-// Leftovers lists the namespaces of twins still present on this machine
-// (none once every twin is closed).
+// Leftovers lists the namespaces of this process's twins still present on
+// this machine (none once every twin is closed). Other processes' twins,
+// running at the same time, are not this process's leftovers: see
+// LeftoversOf and CleanDeadRuns.
 func Leftovers() ([]string, error) {
-	entries, err := os.ReadDir(netnsDir)
-	if err != nil && !os.IsNotExist(err) {
-		return nil, err
-	}
-	var out []string
-	for _, e := range entries {
-		if len(e.Name()) > len(NamePrefix) && e.Name()[:len(NamePrefix)] == NamePrefix {
-			out = append(out, e.Name())
-		}
-	}
-	return out, nil
+	return LeftoversOf(os.Getpid()), nil
 }
