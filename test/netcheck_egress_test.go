@@ -60,10 +60,11 @@ func TestNetcheckWaysOutPass(t *testing.T) {
 			}
 		})
 	}
-	// The NAT instance's reply ports are Linux's, and the report says so.
+	// The NAT instance's reply ports are the function's (its masquerade
+	// keeps them), and the report says so.
 	r := analyze(t, clone(t, get(t, "natInstances")), "natInstances")
-	if c := r.Find(netcheck.CheckNatNaclReplyIn, netcheck.Pass); c == nil || !strings.Contains(c.Reason, "tcp/32768-60999 from the internet") {
-		t.Errorf("the NAT instance's reply check must cover Linux's ephemeral ports:\n%s", reportOf(r))
+	if c := r.Find(netcheck.CheckNatNaclReplyIn, netcheck.Pass); c == nil || !strings.Contains(c.Reason, "tcp/1024-65535 from the internet") {
+		t.Errorf("the NAT instance's reply check must cover the function's source ports 1024-65535:\n%s", reportOf(r))
 	}
 	// The IPv6 blocks of a template are placeholders, and the report says so.
 	r = analyzeDest(t, clone(t, get(t, "ipv6")), "ipv6", internet6)
@@ -175,11 +176,18 @@ func brokenWaysOut(t *testing.T) []brokenWayOut {
 		{"NAT instance: interface attached to no instance", inst, netcheck.DefaultDestination,
 			func(m tpl) { delete(m.res(), instance) },
 			netcheck.CheckNatInstance, eni, 2, "is not attached to an instance", false},
-		{"NAT instance: replies on Linux's ephemeral ports denied in its subnet", inst, netcheck.DefaultDestination,
+		{"NAT instance: replies on ports 32768-65535 denied in its subnet", inst, netcheck.DefaultDestination,
 			func(m tpl) {
 				m.props(naclRule(t, inst, instPublicACL, 200, false))["PortRange"] = map[string]interface{}{"From": 1024, "To": 32767}
 			},
-			netcheck.CheckNatNaclReplyIn, instPublicACL, 2, "the reply coming back from the internet to the NAT instance (on the ephemeral ports of the instance's Linux, 32768-60999): tcp ports 32768-60999 from the internet fall to the implicit deny", false},
+			netcheck.CheckNatNaclReplyIn, instPublicACL, 2, "the reply coming back from the internet to the NAT instance (on the function's source ports, which the instance's masquerade keeps, 1024-65535): tcp ports 32768-65535 from the internet fall to the implicit deny", false},
+		// The instance's masquerade keeps the function's source port (any
+		// of 1024-65535): Linux's own ephemeral range is not enough.
+		{"NAT instance: replies let in on Linux's ephemeral ports only", inst, netcheck.DefaultDestination,
+			func(m tpl) {
+				m.props(naclRule(t, inst, instPublicACL, 200, false))["PortRange"] = map[string]interface{}{"From": 32768, "To": 60999}
+			},
+			netcheck.CheckNatNaclReplyIn, instPublicACL, 2, "tcp ports 1024-32767, 61000-65535 from the internet fall to the implicit deny", false},
 		{"NAT instance: in a private subnet", inst, netcheck.DefaultDestination,
 			func(m tpl) {
 				m.props(eni)["SubnetId"] = map[string]interface{}{"Fn::GetAtt": []interface{}{instPrivate[0], "SubnetId"}}

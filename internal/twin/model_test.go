@@ -179,3 +179,13 @@ func TestResolverServices(t *testing.T) {
 		t.Errorf("example.com: %s", got)
 	}
 }
+
+// The twin's NAT instance translates as the construct's does: masquerade
+// without a port range, so the replies come back on the function's source
+// port (see also TestNatInstanceReplyPortsAgree in test/).
+func TestNatInstanceMasqueradeKeepsPorts(t *testing.T) {
+	rs := natInstanceRuleset(nil, nil, "10.0.0.0/16")
+	if !strings.Contains(rs, "ip saddr 10.0.0.0/16 masquerade\n") {
+		t.Errorf("the NAT instance must masquerade without a port range (keeping the function's source port):\n%s", rs)
+	}
+}
