@@ -95,7 +95,7 @@ func byType(f *fixture, typ, part string) []string {
 }
 
 // one returns the only resource of a type whose id contains part.
-func one(t *testing.T, f *fixture, typ, part string) string {
+func one(t testing.TB, f *fixture, typ, part string) string {
 	t.Helper()
 	ids := byType(f, typ, part)
 	if len(ids) != 1 {
@@ -106,7 +106,7 @@ func one(t *testing.T, f *fixture, typ, part string) string {
 
 // naclRule returns the entry of a network ACL with that rule number and
 // direction.
-func naclRule(t *testing.T, f *fixture, acl string, rule int, egress bool) string {
+func naclRule(t testing.TB, f *fixture, acl string, rule int, egress bool) string {
 	t.Helper()
 	for _, e := range f.resources("AWS::EC2::NetworkAclEntry") {
 		p := f.props(e)
@@ -134,7 +134,7 @@ type brokenWayOut struct {
 
 // brokenWaysOut break each way out besides the NAT gateway one way at a
 // time: netcheck must find each, and the twin must agree (twin_test.go).
-func brokenWaysOut(t *testing.T) []brokenWayOut {
+func brokenWaysOut(t testing.TB) []brokenWayOut {
 	inst, v6, perAz := get(t, "natInstances"), get(t, "ipv6"), get(t, "natPerAz")
 	eni := one(t, inst, "AWS::EC2::NetworkInterface", "")
 	natSg := one(t, inst, "AWS::EC2::SecurityGroup", "NatInstance")
@@ -289,7 +289,7 @@ func TestNetcheckFindsEachBrokenWayOut(t *testing.T) {
 }
 
 // routeOf returns the 0.0.0.0/0 route of a subnet's route table.
-func routeOf(t *testing.T, f *fixture, subnet string) string {
+func routeOf(t testing.TB, f *fixture, subnet string) string {
 	id, _ := defaultRoute(t, f, routeTableOf(t, f, subnet))
 	return id
 }

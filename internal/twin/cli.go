@@ -57,6 +57,7 @@ func (c CLI) Run(args []string) int {
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	ipv6 := fs.Bool("ipv6", false, "ask the IPv6 question: the test internet host by its IPv6 address, through an egress-only (or internet) gateway; the function must answer with its own IPv6 address")
 	verbose := fs.Bool("v", false, "show the functions' own output")
+	witnesses := fs.Bool("witnesses", true, "also send every witness of netcheck's verdict (one packet per class of the internet the rules separate, TCP 443, or the IPv6 internet with --ipv6) and require the twin to agree with netcheck on each")
 	service := fs.String("service", "", "ask the gateway-endpoint question of s3 or dynamodb: the function's checkip names resolve to the service's stand-in, reached through the subnet's endpoint (it sees the private address) or, without the endpoint's route, through the NAT device (the Elastic IP)")
 	invoke, subnet := "", ""
 	if c.FromFunction != nil {
@@ -114,7 +115,7 @@ func (c CLI) Run(args []string) int {
 	if *verbose {
 		opts.FunctionLog = c.Stderr
 	}
-	return c.runTwin(facts, opts, *asJSON, *ipv6, *service)
+	return c.runTwin(facts, opts, *asJSON, *ipv6, *service, *witnesses && *service == "")
 }
 
 // invoke is --invoke: the facts of one deployed function, one invocation.
@@ -191,7 +192,7 @@ func (c CLI) load(stack, path string, build func(string) (string, error), arch s
 }
 
 // runTwin builds, runs and tears down the twin, also on SIGINT or SIGTERM.
-func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc string) int {
+func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc string, witnesses bool) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -221,22 +222,39 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc
 	}
 	buildTime := time.Since(start)
 	defer tw.Close()
-	rc := make(chan []SubnetResult, 1)
+	type ran struct {
+		results   []SubnetResult
+		witnesses []WitnessResult
+		err       error
+		took      time.Duration
+	}
+	rc := make(chan ran, 1)
 	go func() {
+		var r ran
 		if svc == "" {
-			rc <- tw.Run(ctx, ipv6)
-			return
+			r.results = tw.Run(ctx, ipv6)
+		} else {
+			r.results, _ = tw.RunService(ctx, svc)
 		}
-		r, _ := tw.RunService(ctx, svc)
+		if witnesses {
+			t0 := time.Now()
+			r.witnesses, r.err = probeReport(ctx, tw, facts, opts.Function, ipv6)
+			r.took = time.Since(t0)
+		}
 		rc <- r
 	}()
-	var results []SubnetResult
+	var got ran
 	select {
-	case results = <-rc:
+	case got = <-rc:
 	case s := <-sigs:
 		cancel()
 		tw.Close()
 		return interrupted(c.Stderr, s)
+	}
+	results := got.results
+	if got.err != nil {
+		fmt.Fprintf(c.Stderr, "twin: netcheck's witnesses: %v\n", got.err)
+		return 2
 	}
 	runTime := time.Since(start) - buildTime
 	t0 := time.Now()
@@ -246,12 +264,16 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(struct {
-			Source  string         `json:"source"`
-			Results []SubnetResult `json:"results"`
-			Notes   []string       `json:"notes,omitempty"`
-		}{facts.Source, results, tw.Notes()})
+			Source    string          `json:"source"`
+			Results   []SubnetResult  `json:"results"`
+			Witnesses []WitnessResult `json:"witnesses,omitempty"`
+			Notes     []string        `json:"notes,omitempty"`
+		}{facts.Source, results, got.witnesses, tw.Notes()})
 	} else {
 		c.writeText(facts, tw, results, ipv6, svc)
+		if witnesses {
+			writeWitnesses(c.Stdout, got.witnesses, got.took)
+		}
 		fmt.Fprintf(c.Stdout, "(twin built in %.1fs, invoked in %.1fs, torn down in %.1fs)\n", buildTime.Seconds(), runTime.Seconds(), closeTime.Seconds())
 	}
 	for _, r := range results {
@@ -259,7 +281,52 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc
 			return 1
 		}
 	}
+	for _, w := range got.witnesses {
+		if !w.Agree {
+			return 1
+		}
+	}
 	return 0
+}
+
+// probeReport asks netcheck the twin's question (TCP 443 to the internet,
+// or to the IPv6 internet) and probes every witness of its answer.
+func probeReport(ctx context.Context, tw *Twin, facts *netcheck.Facts, only string, ipv6 bool) ([]WitnessResult, error) {
+	dest := netcheck.DefaultDestination
+	if ipv6 {
+		dest = netcheck.Destination{Internet: netcheck.IPv6, Protocol: 6, Port: InternetPort}
+	}
+	report, err := netcheck.Analyze(facts, dest, only)
+	if err != nil {
+		return nil, err
+	}
+	return tw.ProbeWitnesses(ctx, report), nil
+}
+
+// writeWitnesses prints the cross-check of the witnesses: every witness
+// that differs, with both answers, and the counts.
+func writeWitnesses(w io.Writer, ws []WitnessResult, took time.Duration) {
+	agree, differ, skipped := 0, 0, 0
+	for _, x := range ws {
+		switch {
+		case !x.Compared:
+			skipped++
+		case x.Agree:
+			agree++
+		default:
+			differ++
+		}
+		fmt.Fprintf(w, "  %s\n", x)
+	}
+	word := "WITNESSES AGREE"
+	if differ > 0 {
+		word = "WITNESSES DIFFER"
+	}
+	per := ""
+	if len(ws) > 0 {
+		per = fmt.Sprintf(", %.0fms a witness", float64(took.Milliseconds())/float64(len(ws)))
+	}
+	fmt.Fprintf(w, "%s: %d witness(es) of netcheck's verdict sent as packets, %d agree, %d differ, %d not compared (%.1fs%s)\n", word, len(ws), agree, differ, skipped, took.Seconds(), per)
 }
 
 func interrupted(w io.Writer, s os.Signal) int {

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -72,7 +73,8 @@ type Twin struct {
 	etcDirs      []string
 	notes        []string
 	functionLog  io.Writer
-	record       string // the run's record (runs.go), removed last by Close
+	record       string       // the run's record (runs.go), removed last by Close
+	probes       atomic.Int64 // witness probes so far (their source ports)
 	closeOnce    sync.Once
 }
 
@@ -166,6 +168,9 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 		return t, err
 	}
 	if err = t.startInternet(names); err != nil {
+		return t, err
+	}
+	if err = t.startEcho(); err != nil {
 		return t, err
 	}
 	if err = t.startServices(vpc); err != nil {
