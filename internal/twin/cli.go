@@ -38,8 +38,9 @@ type CLI struct {
 }
 
 // Run runs the twin command and returns its exit status: 0 every subnet
-// answered with its NAT device's Elastic IP, 1 any did not, 2 the input
-// cannot be read or the twin cannot be built.
+// answered with its NAT device's Elastic IP and every witness of
+// netcheck's verdict got the same verdict in the twin, 1 any did not, 2 the
+// input cannot be read or the twin cannot be built.
 func (c CLI) Run(args []string) int {
 	fs := flag.NewFlagSet("twin", flag.ContinueOnError)
 	fs.SetOutput(c.Stderr)
@@ -47,7 +48,8 @@ func (c CLI) Run(args []string) int {
 		fmt.Fprintf(c.Stderr, "usage: twin [flags] TEMPLATE.json\n       twin [flags] --stack NAME\n\n"+
 			"Builds a packet-level twin of the VPC in Linux network namespaces (root), runs each function's real\n"+
 			"bootstrap in every one of its subnets and checks that it answers with the Elastic IP of the NAT\n"+
-			"gateway the subnet routes to. Exit status: 0 all matched, 1 any did not, 2 bad input or no twin.\n\nflags:\n")
+			"gateway the subnet routes to; then sends every witness of netcheck's verdict as a packet and compares.\n"+
+			"Exit status: 0 all matched and agreed, 1 any did not, 2 bad input or no twin.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	function := fs.String("function", "", "run only this function (logical id or FunctionName)")

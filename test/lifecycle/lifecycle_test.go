@@ -88,6 +88,10 @@ type clients struct {
 	logs *cloudwatchlogs.Client
 	cfg  aws.Config
 	twin bool // the emulator answers Lambda Invoke in the VPC twin
+	// twinCmd is the built twin command (with twin), env the emulator's
+	// AWS_* settings and root the repository (its working directory).
+	twinCmd, root string
+	env           []string
 }
 
 func TestLifecycle(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"testing"
@@ -96,7 +98,7 @@ func TestLifecycleVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clients{twin: twinCmd != "", cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
+	c := &clients{twin: twinCmd != "", twinCmd: twinCmd, root: dir, env: emu.Env(), cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
 		lam: lambda.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), cfg: cfg}
 	cdk := &localaws.CDK{Root: dir, Env: emu.Env(), Output: t.TempDir()}
 	if err := cdk.Bootstrap(ctx); err != nil {
@@ -150,6 +152,9 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 	if err := invokeAnswersNatIP(ctx, c, outputs); err != nil {
 		t.Errorf("invoke (in the VPC twin): %v", err)
 	}
+	if err := twinOfStack(ctx, c, outputs); err != nil {
+		t.Errorf("twin --stack: %v", err)
+	}
 	dests := append([]netcheck.Destination{{Service: "s3", Protocol: 6, Port: 443}, {Service: "dynamodb", Protocol: 6, Port: 443}}, v.dests...)
 	for _, d := range dests {
 		if err := inspectReachable(ctx, c, d); err != nil {
@@ -166,6 +171,32 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 	}
 	t.Logf("deploy, checks, invoke, destroy: %.1f s", time.Since(began).Seconds())
 	notProvenWithoutTwin(t, c)
+}
+
+// twinOfStack runs the README's `twin --stack STACK` against the emulator,
+// from the repository's root: every subnet must answer with the deployed
+// NAT device's address (NatPublicIps), and every witness agree.
+func twinOfStack(ctx context.Context, c *clients, outputs map[string]string) error {
+	if !c.twin {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.twinCmd, "--stack", stack)
+	cmd.Dir, cmd.Env = c.root, append(os.Environ(), c.env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%v:\n%s", err, out)
+	}
+	for _, ip := range strings.Split(outputs["NatPublicIps"], ",") {
+		if !strings.Contains(string(out), "answered "+ip+";") {
+			return fmt.Errorf("no subnet answered with the deployed NAT address %s:\n%s", ip, out)
+		}
+	}
+	if !strings.Contains(string(out), "WITNESSES AGREE") || strings.Contains(string(out), "FAIL ") {
+		return fmt.Errorf("the twin of the deployed stack did not match:\n%s", out)
+	}
+	return nil
 }
 
 // checkNoGatewayEndpoints: gatewayEndpoints=none leaves the VPC without
