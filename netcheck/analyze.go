@@ -78,6 +78,9 @@ type SubnetResult struct {
 	// picture (dot.go): each with the check verdict and the rule or route
 	// that decided it.
 	Hops []Hop `json:"hops,omitempty"`
+	// Witnesses are concrete packets of the destination, one per class
+	// the rules separate, each with its verdict (witness.go).
+	Witnesses []Witness `json:"witnesses,omitempty"`
 }
 
 // Hop is one edge of a path: From and To are resource ids (To is "" for a
@@ -240,6 +243,7 @@ func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 		}
 		return nil, fmt.Errorf("no VPC-attached Lambda function in %s", f.Source)
 	}
+	addWitnesses(f, r, dest)
 	return r, nil
 }
 

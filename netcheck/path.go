@@ -397,10 +397,10 @@ func (p *subnetPath) nacls(dev *natDevice, ns *Subnet, addrs AddrSet) {
 	eph := PortRange(EphemeralFrom, EphemeralTo)
 	natEph, natEphWhat := eph, ""
 	if dev.kind == KindNatInstance {
-		// The instance's OS picks the source ports of the connections it
-		// translates: AWS's guidance asks for its ephemeral range.
-		natEph = PortRange(LinuxEphemeralFrom, LinuxEphemeralTo)
-		natEphWhat = fmt.Sprintf(" (on the ephemeral ports of the instance's Linux, %d-%d)", LinuxEphemeralFrom, LinuxEphemeralTo)
+		// The replies come back to the ports of the connections the
+		// instance translated (path_egress.go, NatInstanceReplyFrom).
+		natEph = PortRange(NatInstanceReplyFrom, NatInstanceReplyTo)
+		natEphWhat = fmt.Sprintf(" (on the function's source ports, which the instance's masquerade keeps, %d-%d)", NatInstanceReplyFrom, NatInstanceReplyTo)
 	}
 	d := dev.what
 	type step struct {
