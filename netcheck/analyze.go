@@ -208,10 +208,23 @@ func protoName(p int) string {
 // Analyze evaluates the path from every subnet of every function (or only
 // the function whose id or name is only, when only is not "") to dest.
 func Analyze(f *Facts, dest Destination, only string) (*Report, error) {
+	return AnalyzeWith(f, dest, only, AnalyzeOptions{Witnesses: true})
+}
+
+// AnalyzeOptions choose what Analyze computes besides the verdicts.
+type AnalyzeOptions struct {
+	// Witnesses gives every subnet result its witnesses (the JSON
+	// report, the twin's cross-check): one more path per class of
+	// packets the rules separate.
+	Witnesses bool
+}
+
+// AnalyzeWith is Analyze with options.
+func AnalyzeWith(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*Report, error) {
 	if len(f.Cases) > 0 {
-		return analyzeCases(f, dest, only)
+		return analyzeCases(f, dest, only, opts)
 	}
-	r, err := analyzeOne(f, dest, only)
+	r, err := analyzeOne(f, dest, only, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +232,7 @@ func Analyze(f *Facts, dest Destination, only string) (*Report, error) {
 	return r, nil
 }
 
-func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
+func analyzeOne(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*Report, error) {
 	r := &Report{Source: f.Source, Destination: dest.String(), Reachable: true}
 	cache := subnetCache{}
 	for _, fn := range f.Functions {
@@ -243,7 +256,9 @@ func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 		}
 		return nil, fmt.Errorf("no VPC-attached Lambda function in %s", f.Source)
 	}
-	addWitnesses(f, r, dest)
+	if opts.Witnesses {
+		addWitnesses(f, r, dest)
+	}
 	return r, nil
 }
 

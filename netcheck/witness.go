@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 )
 
 // Witness verdicts.
@@ -213,6 +214,15 @@ func addWitnesses(f *Facts, r *Report, dest Destination) {
 		return
 	}
 	classes := witnessClasses(f, dest)
+	// A class's subnet path is the same for every function in the subnet
+	// (subnetCache), its security-group verdict for every function with
+	// the same groups: each is computed once.
+	paths := make([]subnetCache, len(classes))
+	for i := range paths {
+		paths[i] = subnetCache{}
+	}
+	groups := map[string]Check{}
+	shared := map[string][]Witness{}
 	for fi := range r.Functions {
 		fr := &r.Functions[fi]
 		var fn *Function
@@ -226,15 +236,27 @@ func addWitnesses(f *Facts, r *Report, dest Destination) {
 		}
 		for si := range fr.Subnets {
 			sr := &fr.Subnets[si]
-			for _, c := range classes {
-				sr.Witnesses = append(sr.Witnesses, witnessOf(f, fn, sr.Subnet, dest, c))
+			// Functions with the same security groups in the same subnet
+			// share the list, unless a path read the function itself.
+			key := fmt.Sprint(sr.Subnet, fn.SecurityGroups)
+			if ws, ok := shared[key]; ok {
+				sr.Witnesses = ws
+				continue
+			}
+			usedFn := false
+			for i, c := range classes {
+				sr.Witnesses = append(sr.Witnesses, witnessOf(f, fn, sr.Subnet, dest, c, paths[i], groups, i))
+				usedFn = usedFn || paths[i][sr.Subnet].usedFn
+			}
+			if !usedFn {
+				shared[key] = sr.Witnesses
 			}
 		}
 	}
 }
 
 // witnessOf evaluates the path of one packet from one subnet.
-func witnessOf(f *Facts, fn *Function, sid string, dest Destination, c witnessClass) Witness {
+func witnessOf(f *Facts, fn *Function, sid string, dest Destination, c witnessClass, paths subnetCache, groups map[string]Check, class int) Witness {
 	bits := 32
 	if c.addr.Is6() {
 		bits = 128
@@ -242,14 +264,31 @@ func witnessOf(f *Facts, fn *Function, sid string, dest Destination, c witnessCl
 	point := Destination{Prefix: netip.PrefixFrom(c.addr, bits), Protocol: dest.Protocol, Port: c.port}
 	w := Witness{Address: c.addr.String(), Port: c.port, Protocol: protoName(dest.Protocol), Verdict: WitnessReachable,
 		Class: c.what}
-	sr, _ := analyzeSubnet(f, fn, sid, point)
-	checks := sr.Checks
-	sg, _ := checkSecurityGroups(f, fn, point)
-	checks = append(checks, sg)
+	sr, _ := paths.analyze(f, fn, sid, point)
+	key := fmt.Sprint(class, fn.SecurityGroups, f.unresolvedOf(fn.ID, "VpcConfig.SecurityGroupIds") != nil)
+	sg, ok := groups[key]
+	if !ok {
+		sg, _ = checkSecurityGroups(f, fn, point)
+		groups[key] = sg
+	}
 	v6, _ := checkFunctionIpv6(f, fn, point)
-	checks = append(checks, v6...)
+	checks := func(yield func(Check) bool) {
+		for _, ch := range sr.Checks {
+			if !yield(ch) {
+				return
+			}
+		}
+		if !yield(sg) {
+			return
+		}
+		for _, ch := range v6 {
+			if !yield(ch) {
+				return
+			}
+		}
+	}
 	var fails, unknowns []string
-	for _, ch := range checks {
+	for ch := range checks {
 		if ch.Name != CheckSecurityGroup && ch.Name != CheckFunctionIpv6 || packetCheck(ch.Name, c.addr.Is6()) {
 			switch ch.Status {
 			case Fail:
@@ -261,20 +300,9 @@ func witnessOf(f *Facts, fn *Function, sid string, dest Destination, c witnessCl
 	}
 	switch {
 	case len(fails) > 0:
-		w.Verdict, w.Reason = WitnessBlocked, joinList(fails)
+		w.Verdict, w.Reason = WitnessBlocked, strings.Join(fails, "; ")
 	case len(unknowns) > 0:
-		w.Verdict, w.Reason = WitnessUnknown, joinList(unknowns)
+		w.Verdict, w.Reason = WitnessUnknown, strings.Join(unknowns, "; ")
 	}
 	return w
-}
-
-func joinList(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += "; "
-		}
-		out += x
-	}
-	return out
 }

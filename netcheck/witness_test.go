@@ -103,7 +103,7 @@ func TestWitnessClassesAreExact(t *testing.T) {
 	}
 	for _, probe := range []string{"52.1.2.3:443", "52.2.0.1:441", "52.1.0.0:440", "101.2.3.4:445", "104.0.0.1:443", "8.8.8.8:450", "223.255.255.255:449"} {
 		ap := netip.MustParseAddrPort(probe)
-		alone := witnessOf(f, f.Functions[0], "subnet-a", dest, witnessClass{addr: ap.Addr(), port: int(ap.Port())})
+		alone := witnessOf(f, f.Functions[0], "subnet-a", dest, witnessClass{addr: ap.Addr(), port: int(ap.Port())}, subnetCache{}, map[string]Check{}, 0)
 		// Its class's witness: the one whose class the rules treat alike.
 		var mine *Witness
 		for i, c := range classes {
