@@ -189,6 +189,9 @@ func (c CLI) load(stack, path string, build func(string) (string, error), arch s
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := decided(facts); err != nil {
+		return nil, nil, err
+	}
 	config, err := TemplateConfigs(data, path, build)
 	return facts, config, err
 }
@@ -394,4 +397,28 @@ func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult, 
 		word = "NOT MATCHED"
 	}
 	fmt.Fprintf(c.Stdout, "%s: %d function(s), %d subnet(s), %d failed\n", word, len(fns), len(results), failed)
+}
+
+// decided refuses a template that leaves the network open (conditions
+// the template's defaults do not decide, values without a default): the
+// twin builds one concrete network, and must not pick one for the user.
+func decided(f *netcheck.Facts) error {
+	if len(f.Cases) > 0 {
+		var names []string
+		for _, c := range f.Cases {
+			names = append(names, c.Assume)
+		}
+		return fmt.Errorf("%s leaves conditions open (%s): the twin builds one network; check it with netcheck (which checks every case), or give the parameters defaults", f.Source, strings.Join(names, "; "))
+	}
+	var open []string
+	for _, us := range f.Unresolved {
+		for _, u := range us {
+			open = append(open, u.String())
+		}
+	}
+	if len(open) > 0 {
+		sort.Strings(open)
+		return fmt.Errorf("%s leaves values open that the twin needs: %s; check it with netcheck, or give the parameters defaults", f.Source, strings.Join(open, "; "))
+	}
+	return nil
 }
