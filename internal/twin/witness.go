@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -213,6 +214,15 @@ func (t *Twin) probeWitness(ctx context.Context, e *functionENI, w netcheck.Witn
 		res.Probes++
 		port := t.probePort(c)
 		seen, err := e.probe(ctx, proto, netip.AddrPortFrom(src, uint16(port)), netip.AddrPortFrom(dst, uint16(w.Port)), t.internet.caPool)
+		// Witnesses are sent at once: another probe of the same twin may
+		// hold this source port (classes of different widths can pick
+		// the same one). That says nothing about the network: take
+		// another port of the class (or wait for a one-port class).
+		for try := 0; try < 20 && errors.Is(err, syscall.EADDRINUSE); try++ {
+			time.Sleep(25 * time.Millisecond)
+			port = t.probePort(c)
+			seen, err = e.probe(ctx, proto, netip.AddrPortFrom(src, uint16(port)), netip.AddrPortFrom(dst, uint16(w.Port)), t.internet.caPool)
+		}
 		if err != nil {
 			res.Twin = netcheck.WitnessBlocked
 			res.Detail = fmt.Sprintf("from reply port %d (class %d-%d): %v", port, c[0], c[1], err)
