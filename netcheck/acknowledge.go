@@ -29,19 +29,32 @@ func acknowledge(f *Facts, r *Report) {
 		}
 		return ""
 	}
-	mark := func(fn string, cs []Check) {
-		for i := range cs {
-			if cs[i].Status != Pass {
-				cs[i].Acknowledged = reason(fn, cs[i].Name, cs[i].Resource)
+	// mark copies a list before it changes it: subnets' check lists are
+	// shared by the functions in the same subnet.
+	mark := func(fn string, cs []Check) []Check {
+		var out []Check
+		for i, c := range cs {
+			if c.Status == Pass {
+				continue
+			}
+			if why := reason(fn, c.Name, c.Resource); why != "" {
+				if out == nil {
+					out = append([]Check(nil), cs...)
+				}
+				out[i].Acknowledged = why
 			}
 		}
+		if out == nil {
+			return cs
+		}
+		return out
 	}
 	for fi := range r.Functions {
 		fr := &r.Functions[fi]
-		mark(fr.Function, fr.Checks)
-		mark(fr.Function, fr.Warnings)
+		fr.Checks = mark(fr.Function, fr.Checks)
+		fr.Warnings = mark(fr.Function, fr.Warnings)
 		for si := range fr.Subnets {
-			mark(fr.Function, fr.Subnets[si].Checks)
+			fr.Subnets[si].Checks = mark(fr.Function, fr.Subnets[si].Checks)
 		}
 	}
 }

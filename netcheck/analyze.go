@@ -2,6 +2,7 @@ package netcheck
 
 import (
 	"fmt"
+	"iter"
 	"net/netip"
 	"sort"
 	"strings"
@@ -84,6 +85,9 @@ type SubnetResult struct {
 	// picture (dot.go): each with the check verdict and the rule or route
 	// that decided it.
 	Hops []Hop `json:"hops,omitempty"`
+	// Witnesses are concrete packets of the destination, one per class
+	// the rules separate, each with its verdict (witness.go).
+	Witnesses []Witness `json:"witnesses,omitempty"`
 }
 
 // Hop is one edge of a path: From and To are resource ids (To is "" for a
@@ -211,10 +215,23 @@ func protoName(p int) string {
 // Analyze evaluates the path from every subnet of every function (or only
 // the function whose id or name is only, when only is not "") to dest.
 func Analyze(f *Facts, dest Destination, only string) (*Report, error) {
+	return AnalyzeWith(f, dest, only, AnalyzeOptions{Witnesses: true})
+}
+
+// AnalyzeOptions choose what Analyze computes besides the verdicts.
+type AnalyzeOptions struct {
+	// Witnesses gives every subnet result its witnesses (the JSON
+	// report, the twin's cross-check): one more path per class of
+	// packets the rules separate.
+	Witnesses bool
+}
+
+// AnalyzeWith is Analyze with options.
+func AnalyzeWith(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*Report, error) {
 	if len(f.Cases) > 0 {
-		return analyzeCases(f, dest, only)
+		return analyzeCases(f, dest, only, opts)
 	}
-	r, err := analyzeOne(f, dest, only)
+	r, err := analyzeOne(f, dest, only, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +239,7 @@ func Analyze(f *Facts, dest Destination, only string) (*Report, error) {
 	return r, nil
 }
 
-func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
+func analyzeOne(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*Report, error) {
 	r := &Report{Source: f.Source, Destination: dest.String(), Reachable: true}
 	cache := subnetCache{}
 	for _, fn := range f.Functions {
@@ -233,7 +250,7 @@ func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 		if !fr.Reachable {
 			r.Reachable = false
 		}
-		for _, c := range allChecks(fr) {
+		for c := range allChecks(fr) {
 			if c.Status == Unknown {
 				r.Unknown = true
 			}
@@ -246,15 +263,28 @@ func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 		}
 		return nil, fmt.Errorf("no VPC-attached Lambda function in %s", f.Source)
 	}
+	if opts.Witnesses {
+		addWitnesses(f, r, dest)
+	}
 	return r, nil
 }
 
-func allChecks(fr FunctionResult) []Check {
-	out := append([]Check{}, fr.Checks...)
-	for _, s := range fr.Subnets {
-		out = append(out, s.Checks...)
+// allChecks yields the function's own checks, then its subnets'.
+func allChecks(fr FunctionResult) iter.Seq[Check] {
+	return func(yield func(Check) bool) {
+		for _, c := range fr.Checks {
+			if !yield(c) {
+				return
+			}
+		}
+		for _, s := range fr.Subnets {
+			for _, c := range s.Checks {
+				if !yield(c) {
+					return
+				}
+			}
+		}
 	}
-	return out
 }
 
 func analyzeFunction(f *Facts, fn *Function, dest Destination, cache subnetCache) FunctionResult {
@@ -563,6 +593,13 @@ func singleNatFix(dev *natDevice) string {
 // service's endpoint, a subnet public for IPv6) to the function's, once
 // each: they concern a shared resource more than the subnet.
 func liftWarnings(fr *FunctionResult, sr SubnetResult) SubnetResult {
+	warns := false
+	for _, c := range sr.Checks {
+		warns = warns || c.Status == Warn
+	}
+	if !warns {
+		return sr
+	}
 	var keep []Check
 	for _, c := range sr.Checks {
 		if c.Status != Warn {

@@ -9,17 +9,18 @@ package netcheck
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
-func analyzeCases(f *Facts, dest Destination, only string) (*Report, error) {
+func analyzeCases(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*Report, error) {
 	type caseReport struct {
 		assume string
 		r      *Report
 	}
 	var reports []caseReport
 	for _, c := range f.Cases {
-		r, err := analyzeOne(c.Facts, dest, only)
+		r, err := analyzeOne(c.Facts, dest, only, opts)
 		if err != nil {
 			continue // no function in this case
 		}
@@ -64,7 +65,7 @@ func analyzeCases(f *Facts, dest Destination, only string) (*Report, error) {
 		if !merged.Reachable {
 			out.Reachable = false
 		}
-		for _, c := range allChecks(merged) {
+		for c := range allChecks(merged) {
 			if c.Status == Unknown {
 				out.Unknown = true
 			}
@@ -112,7 +113,8 @@ func mergeFunction(frs []FunctionResult, assumes []string, fix string) FunctionR
 		}
 		sr := *first
 		sr.Checks = mergeChecks(lists, assumes, fix)
-		sr.Reachable = verdictOf(sr.Checks) == "reachable"
+		sr.Witnesses = mergeWitnesses(frs, id, assumes)
+		sr.Reachable = verdictOf(slices.Values(sr.Checks)) == "reachable"
 		m.Subnets = append(m.Subnets, sr)
 	}
 	m.Reachable = verdictOf(allChecks(m)) == "reachable"
@@ -233,4 +235,33 @@ func passWhereReached(maps []map[checkKey]Check, k checkKey) bool {
 		}
 	}
 	return true
+}
+
+// mergeWitnesses keeps a witness whose verdict every case that has the
+// subnet agrees on; one they disagree on is unknown, saying why.
+func mergeWitnesses(frs []FunctionResult, subnet string, assumes []string) []Witness {
+	var out []Witness
+	var parts [][]string
+	for ci, fr := range frs {
+		for _, s := range fr.Subnets {
+			if s.Subnet != subnet {
+				continue
+			}
+			for i, w := range s.Witnesses {
+				if i >= len(out) {
+					out = append(out, w)
+					parts = append(parts, nil)
+				} else if out[i].Address == w.Address && out[i].Port == w.Port && out[i].Verdict != w.Verdict {
+					out[i].Verdict, out[i].Reason = WitnessUnknown, ""
+				}
+				parts[i] = append(parts[i], fmt.Sprintf("when %s, %s", assumes[ci], w.Verdict))
+			}
+		}
+	}
+	for i := range out {
+		if out[i].Verdict == WitnessUnknown && out[i].Reason == "" {
+			out[i].Reason = "depends on conditions the given values leave open: " + strings.Join(parts[i], "; ")
+		}
+	}
+	return out
 }

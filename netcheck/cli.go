@@ -114,7 +114,7 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 			return fail("%v", err)
 		}
 	}
-	report, err := Analyze(facts, d, *function)
+	report, err := AnalyzeWith(facts, d, *function, AnalyzeOptions{Witnesses: *format == "json"})
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -490,10 +490,10 @@ const (
 	EphemeralTo   = 65535
 )
 
-// Ephemeral ports of a Linux NAT instance (net.ipv4.ip_local_port_range):
-// AWS's guidance for NAT instances asks for the ephemeral ports the
-// instance's operating system uses to be open for the replies that come
-// back to it from the internet.
+// Ephemeral ports of Linux (net.ipv4.ip_local_port_range): the source
+// ports of the connections an instance opens itself. The replies to the
+// connections a NAT instance forwards come back on other ports
+// (NatInstanceReplyFrom).
 const (
 	LinuxEphemeralFrom = 32768
 	LinuxEphemeralTo   = 60999

@@ -8,6 +8,7 @@ package netcheck
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -396,10 +397,10 @@ func (p *subnetPath) nacls(dev *natDevice, ns *Subnet, addrs AddrSet) {
 	eph := PortRange(EphemeralFrom, EphemeralTo)
 	natEph, natEphWhat := eph, ""
 	if dev.kind == KindNatInstance {
-		// The instance's OS picks the source ports of the connections it
-		// translates: AWS's guidance asks for its ephemeral range.
-		natEph = PortRange(LinuxEphemeralFrom, LinuxEphemeralTo)
-		natEphWhat = fmt.Sprintf(" (on the ephemeral ports of the instance's Linux, %d-%d)", LinuxEphemeralFrom, LinuxEphemeralTo)
+		// The replies come back to the ports of the connections the
+		// instance translated (path_egress.go, NatInstanceReplyFrom).
+		natEph = PortRange(NatInstanceReplyFrom, NatInstanceReplyTo)
+		natEphWhat = fmt.Sprintf(" (on the function's source ports, which the instance's masquerade keeps, %d-%d)", NatInstanceReplyFrom, NatInstanceReplyTo)
 	}
 	d := dev.what
 	type step struct {
@@ -646,11 +647,10 @@ type cachedPath struct {
 }
 
 func (c subnetCache) analyze(f *Facts, fn *Function, sid string, dest Destination) (SubnetResult, []*natDevice) {
+	// The result's lists are shared between the functions: nothing
+	// changes them in place afterwards (acknowledge copies first).
 	if e, ok := c[sid]; ok && (!e.usedFn || e.fn == fn) && !contains(keysOf(fn.BadSubnets), sid) {
-		sr := e.sr
-		sr.Checks = append([]Check(nil), e.sr.Checks...)
-		sr.Hops = append([]Hop(nil), e.sr.Hops...)
-		return sr, e.nats
+		return e.sr, e.nats
 	}
 	p := &subnetPath{}
 	sr, nats := analyzeSubnetWith(p, f, fn, sid, dest)
@@ -664,9 +664,9 @@ func (c subnetCache) analyze(f *Facts, fn *Function, sid string, dest Destinatio
 		sr.Checks = append(sr.Checks, dns...)
 		p.usedFn = p.usedFn || used
 	}
+	sr.Checks = slices.Clip(sr.Checks)
+	sr.Hops = slices.Clip(sr.Hops)
 	c[sid] = cachedPath{sr: sr, nats: nats, usedFn: p.usedFn, fn: fn}
-	sr.Checks = append([]Check(nil), sr.Checks...)
-	sr.Hops = append([]Hop(nil), sr.Hops...)
 	return sr, nats
 }
 

@@ -28,6 +28,22 @@ type natDevice struct {
 }
 
 // natInstanceDevice resolves a route to a network interface or an
+
+// The ports the replies from the internet come back to at a NAT instance.
+// AWS's network ACL guide: the client that initiates a connection chooses
+// its ephemeral port range (Lambda functions and NAT gateways 1024-65535,
+// many Linux kernels 32768-60999). A NAT instance is not the client of the
+// connections it forwards: the function is. The construct's instance (and
+// the VPC twin's) translates them with nftables' masquerade, which keeps
+// the function's source port, or on a clash picks another one of 1024-65535
+// (Linux's NAT for source ports above 1023); its own ephemeral range serves
+// only the connections the instance opens itself. So the replies arrive on
+// 1024-65535, the range the instance's subnet's network ACL must let in.
+const (
+	NatInstanceReplyFrom = EphemeralFrom
+	NatInstanceReplyTo   = EphemeralTo
+)
+
 // instance: the instance's primary interface carries the traffic.
 func (p *subnetPath) natInstanceDevice(r *Route) *natDevice {
 	dev := &natDevice{kind: KindNatInstance, what: "NAT instance", id: r.Target}

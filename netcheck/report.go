@@ -3,6 +3,7 @@ package netcheck
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -26,7 +27,7 @@ func (r *Report) WriteText(w io.Writer) {
 			if where != "" {
 				where = " [" + where + "]"
 			}
-			fmt.Fprintf(w, "  subnet %s%s: %s\n", s.Subnet, where, verdictOf(s.Checks))
+			fmt.Fprintf(w, "  subnet %s%s: %s\n", s.Subnet, where, verdictOf(slices.Values(s.Checks)))
 			writeChecks(w, s.Checks)
 		}
 		fmt.Fprintf(w, "  function-wide:\n")
@@ -51,7 +52,7 @@ func (r *Report) Summary() string {
 		}
 		for _, s := range f.Subnets {
 			subnets++
-			switch verdictOf(s.Checks) {
+			switch verdictOf(slices.Values(s.Checks)) {
 			case "NOT reachable":
 				blocked++
 			case "UNKNOWN":

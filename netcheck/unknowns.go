@@ -11,6 +11,7 @@ package netcheck
 
 import (
 	"fmt"
+	"iter"
 	"net/netip"
 	"strings"
 )
@@ -238,7 +239,7 @@ func (p *subnetPath) openRoutes(rt *RouteTable) []Check {
 func (r *Report) ExitStatus() int {
 	failed, unknown := false, false
 	for _, f := range r.Functions {
-		for _, c := range allChecks(f) {
+		for c := range allChecks(f) {
 			if c.Acknowledged != "" {
 				continue
 			}
@@ -260,9 +261,9 @@ func (r *Report) ExitStatus() int {
 }
 
 // verdictOf is a subnet's or function's verdict from its checks.
-func verdictOf(checks []Check) string {
+func verdictOf(checks iter.Seq[Check]) string {
 	v := "reachable"
-	for _, c := range checks {
+	for c := range checks {
 		if c.Acknowledged != "" {
 			continue
 		}

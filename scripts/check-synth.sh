@@ -16,4 +16,13 @@ grep -q '"environment": "aws://unknown-account/unknown-region"' "$out/manifest.j
 # W3005: the DependsOn awslambda.Function adds on its own role (see test/checks_test.go).
 cfn-lint --ignore-checks W3005 -- "$template"
 go run ./cmd/netcheck "$template" | tail -n 1
-echo "check-synth: cdk synth (offline), cfn-lint and netcheck passed"
+# The twin of the same template, exactly as the README shows it (relative
+# path, from the repository's root; root for network namespaces).
+if [ "$(id -u)" = 0 ]; then
+    go run ./cmd/twin "$template" | tail -n 2
+elif [ "${CI:-}" = true ]; then
+    echo "check-synth: the twin must run in CI, which runs as root"; exit 1
+else
+    echo "check-synth: NOT CHECKED: the twin of $template needs root"
+fi
+echo "check-synth: cdk synth (offline), cfn-lint, netcheck and the twin passed"

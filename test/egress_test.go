@@ -3,9 +3,13 @@ package test
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/vpclambda/vpclambda/constructs/vpclambda"
+	"github.com/vpclambda/vpclambda/netcheck"
 )
 
 // The ways out besides one NAT gateway with one Elastic IP: several
@@ -282,5 +286,36 @@ func TestGatewayEndpoints(t *testing.T) {
 				t.Errorf("want exactly the S3 and DynamoDB gateway endpoints, got %v", services)
 			}
 		})
+	}
+}
+
+// The ports the replies from the internet come back on at a NAT instance:
+// the construct's instance masquerades without a port range, keeping the
+// function's source port (Lambda: 1024-65535); its subnet's network ACL
+// lets replies in on that range, netcheck requires exactly it, and the twin
+// translates the same way (internal/twin, TestNatInstanceMasqueradeKeepsPorts).
+// If one of them moves (a port range on the masquerade, a narrower ACL
+// entry, netcheck back to Linux's 32768-60999), this fails; the cross-check
+// case "NAT instance: replies let in on Linux's ephemeral ports only" makes
+// the twin and netcheck agree that the narrower range is not enough.
+func TestNatInstanceReplyPortsAgree(t *testing.T) {
+	f := get(t, "natInstances")
+	insts := f.resources("AWS::EC2::Instance")
+	if len(insts) != 1 {
+		t.Fatalf("want one NAT instance, got %v", insts)
+	}
+	ud := js(f.props(insts[0])["UserData"])
+	if !regexp.MustCompile(`ip saddr 10\.0\.0\.0/16 masquerade(\\n|")`).MatchString(ud) {
+		t.Errorf("the NAT instance's rule must be a masquerade without a port range (it keeps the function's source port): %s", ud)
+	}
+	acl := one(t, f, "AWS::EC2::NetworkAcl", "Public")
+	p := f.props(naclRule(t, f, acl, 200, false))
+	pr, _ := p["PortRange"].(map[string]interface{})
+	if p["Protocol"] != float64(6) || p["CidrBlock"] != "0.0.0.0/0" || pr["From"] != float64(netcheck.NatInstanceReplyFrom) || pr["To"] != float64(netcheck.NatInstanceReplyTo) {
+		t.Errorf("the NAT instance's subnet must let TCP replies in from the internet on %d-%d (what netcheck requires): %s",
+			netcheck.NatInstanceReplyFrom, netcheck.NatInstanceReplyTo, js(p))
+	}
+	if netcheck.NatInstanceReplyFrom != vpclambda.EphemeralPortFrom || netcheck.NatInstanceReplyTo != vpclambda.EphemeralPortTo {
+		t.Errorf("netcheck requires %d-%d at a NAT instance, the construct opens %d-%d", netcheck.NatInstanceReplyFrom, netcheck.NatInstanceReplyTo, vpclambda.EphemeralPortFrom, vpclambda.EphemeralPortTo)
 	}
 }

@@ -60,10 +60,11 @@ func TestNetcheckWaysOutPass(t *testing.T) {
 			}
 		})
 	}
-	// The NAT instance's reply ports are Linux's, and the report says so.
+	// The NAT instance's reply ports are the function's (its masquerade
+	// keeps them), and the report says so.
 	r := analyze(t, clone(t, get(t, "natInstances")), "natInstances")
-	if c := r.Find(netcheck.CheckNatNaclReplyIn, netcheck.Pass); c == nil || !strings.Contains(c.Reason, "tcp/32768-60999 from the internet") {
-		t.Errorf("the NAT instance's reply check must cover Linux's ephemeral ports:\n%s", reportOf(r))
+	if c := r.Find(netcheck.CheckNatNaclReplyIn, netcheck.Pass); c == nil || !strings.Contains(c.Reason, "tcp/1024-65535 from the internet") {
+		t.Errorf("the NAT instance's reply check must cover the function's source ports 1024-65535:\n%s", reportOf(r))
 	}
 	// The IPv6 blocks of a template are placeholders, and the report says so.
 	r = analyzeDest(t, clone(t, get(t, "ipv6")), "ipv6", internet6)
@@ -94,7 +95,7 @@ func byType(f *fixture, typ, part string) []string {
 }
 
 // one returns the only resource of a type whose id contains part.
-func one(t *testing.T, f *fixture, typ, part string) string {
+func one(t testing.TB, f *fixture, typ, part string) string {
 	t.Helper()
 	ids := byType(f, typ, part)
 	if len(ids) != 1 {
@@ -105,7 +106,7 @@ func one(t *testing.T, f *fixture, typ, part string) string {
 
 // naclRule returns the entry of a network ACL with that rule number and
 // direction.
-func naclRule(t *testing.T, f *fixture, acl string, rule int, egress bool) string {
+func naclRule(t testing.TB, f *fixture, acl string, rule int, egress bool) string {
 	t.Helper()
 	for _, e := range f.resources("AWS::EC2::NetworkAclEntry") {
 		p := f.props(e)
@@ -133,7 +134,7 @@ type brokenWayOut struct {
 
 // brokenWaysOut break each way out besides the NAT gateway one way at a
 // time: netcheck must find each, and the twin must agree (twin_test.go).
-func brokenWaysOut(t *testing.T) []brokenWayOut {
+func brokenWaysOut(t testing.TB) []brokenWayOut {
 	inst, v6, perAz := get(t, "natInstances"), get(t, "ipv6"), get(t, "natPerAz")
 	eni := one(t, inst, "AWS::EC2::NetworkInterface", "")
 	natSg := one(t, inst, "AWS::EC2::SecurityGroup", "NatInstance")
@@ -175,11 +176,18 @@ func brokenWaysOut(t *testing.T) []brokenWayOut {
 		{"NAT instance: interface attached to no instance", inst, netcheck.DefaultDestination,
 			func(m tpl) { delete(m.res(), instance) },
 			netcheck.CheckNatInstance, eni, 2, "is not attached to an instance", false},
-		{"NAT instance: replies on Linux's ephemeral ports denied in its subnet", inst, netcheck.DefaultDestination,
+		{"NAT instance: replies on ports 32768-65535 denied in its subnet", inst, netcheck.DefaultDestination,
 			func(m tpl) {
 				m.props(naclRule(t, inst, instPublicACL, 200, false))["PortRange"] = map[string]interface{}{"From": 1024, "To": 32767}
 			},
-			netcheck.CheckNatNaclReplyIn, instPublicACL, 2, "the reply coming back from the internet to the NAT instance (on the ephemeral ports of the instance's Linux, 32768-60999): tcp ports 32768-60999 from the internet fall to the implicit deny", false},
+			netcheck.CheckNatNaclReplyIn, instPublicACL, 2, "the reply coming back from the internet to the NAT instance (on the function's source ports, which the instance's masquerade keeps, 1024-65535): tcp ports 32768-65535 from the internet fall to the implicit deny", false},
+		// The instance's masquerade keeps the function's source port (any
+		// of 1024-65535): Linux's own ephemeral range is not enough.
+		{"NAT instance: replies let in on Linux's ephemeral ports only", inst, netcheck.DefaultDestination,
+			func(m tpl) {
+				m.props(naclRule(t, inst, instPublicACL, 200, false))["PortRange"] = map[string]interface{}{"From": 32768, "To": 60999}
+			},
+			netcheck.CheckNatNaclReplyIn, instPublicACL, 2, "tcp ports 1024-32767, 61000-65535 from the internet fall to the implicit deny", false},
 		{"NAT instance: in a private subnet", inst, netcheck.DefaultDestination,
 			func(m tpl) {
 				m.props(eni)["SubnetId"] = map[string]interface{}{"Fn::GetAtt": []interface{}{instPrivate[0], "SubnetId"}}
@@ -281,7 +289,7 @@ func TestNetcheckFindsEachBrokenWayOut(t *testing.T) {
 }
 
 // routeOf returns the 0.0.0.0/0 route of a subnet's route table.
-func routeOf(t *testing.T, f *fixture, subnet string) string {
+func routeOf(t testing.TB, f *fixture, subnet string) string {
 	id, _ := defaultRoute(t, f, routeTableOf(t, f, subnet))
 	return id
 }

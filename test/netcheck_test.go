@@ -16,7 +16,7 @@ import (
 
 // templateFacts reads a template held as JSON the way the netcheck command
 // does, and returns it as bytes with its facts.
-func templateFacts(t *testing.T, tpl map[string]interface{}, name string) ([]byte, *netcheck.Facts) {
+func templateFacts(t testing.TB, tpl map[string]interface{}, name string) ([]byte, *netcheck.Facts) {
 	t.Helper()
 	data, err := json.Marshal(tpl)
 	if err != nil {
@@ -50,7 +50,7 @@ func analyzeDest(t *testing.T, tpl map[string]interface{}, name string, dest net
 	return r
 }
 
-func clone(t *testing.T, f *fixture) map[string]interface{} {
+func clone(t testing.TB, f *fixture) map[string]interface{} {
 	b, _ := json.Marshal(f.JSON)
 	var out map[string]interface{}
 	if err := json.Unmarshal(b, &out); err != nil {
@@ -156,7 +156,7 @@ type appIDs struct {
 	privateEphemeralTcp, privateAssoc2             string
 }
 
-func ids(t *testing.T, f *fixture) appIDs {
+func ids(t testing.TB, f *fixture) appIDs {
 	var a appIDs
 	a.vpc = f.resources("AWS::EC2::VPC")[0]
 	a.igw = f.resources("AWS::EC2::InternetGateway")[0]

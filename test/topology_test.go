@@ -104,7 +104,7 @@ func TestVpc(t *testing.T) {
 
 // tiers splits the subnets into public and private by their CIDR position
 // (public from the end of the block) and checks every subnet is in the VPC.
-func tiers(t *testing.T, f *fixture) (public, private []string) {
+func tiers(t testing.TB, f *fixture) (public, private []string) {
 	vpc := f.resources("AWS::EC2::VPC")[0]
 	for _, id := range f.resources("AWS::EC2::Subnet") {
 		p := f.props(id)
@@ -158,7 +158,7 @@ func TestSubnetsAndAzs(t *testing.T) {
 }
 
 // routeTableOf returns the route table associated with a subnet.
-func routeTableOf(t *testing.T, f *fixture, subnet string) string {
+func routeTableOf(t testing.TB, f *fixture, subnet string) string {
 	var rts []string
 	for _, a := range f.resources("AWS::EC2::SubnetRouteTableAssociation") {
 		if ref(f.props(a)["SubnetId"]) == subnet {
@@ -172,7 +172,7 @@ func routeTableOf(t *testing.T, f *fixture, subnet string) string {
 }
 
 // defaultRoute returns the 0.0.0.0/0 route of a route table.
-func defaultRoute(t *testing.T, f *fixture, rt string) (string, map[string]interface{}) {
+func defaultRoute(t testing.TB, f *fixture, rt string) (string, map[string]interface{}) {
 	var found []string
 	for _, r := range f.resources("AWS::EC2::Route") {
 		if ref(f.props(r)["RouteTableId"]) == rt && f.props(r)["DestinationCidrBlock"] == "0.0.0.0/0" {

@@ -72,26 +72,80 @@ type twinCase struct {
 	name string
 	fx   *fixture
 	tpl  tpl
+	// dests are more questions whose witnesses the twin must send (TCP 443
+	// to the internet, and to the IPv6 internet where the VPC has IPv6,
+	// are always asked).
+	dests []netcheck.Destination
 }
 
-func twinCases(t *testing.T) []twinCase {
+func twinCases(t testing.TB) []twinCase {
 	var cases []twinCase
 	for _, name := range variantNames() {
 		f := get(t, name)
-		cases = append(cases, twinCase{"variant " + name, f, tpl(clone(t, f))})
+		cases = append(cases, twinCase{"variant " + name, f, tpl(clone(t, f)), nil})
 	}
 	app := get(t, "app")
 	for _, c := range brokenPaths(ids(t, app)) {
 		m := tpl(clone(t, app))
 		c.break_(m)
-		cases = append(cases, twinCase{"broken " + c.name, app, m})
+		cases = append(cases, twinCase{"broken " + c.name, app, m, nil})
 	}
 	for _, c := range brokenWaysOut(t) {
 		m := tpl(clone(t, c.fx))
 		c.break_(m)
-		cases = append(cases, twinCase{"broken " + c.name, c.fx, m})
+		cases = append(cases, twinCase{"broken " + c.name, c.fx, m, nil})
 	}
-	return cases
+	return append(cases, partialCases(t)...)
+}
+
+// partialCases block part of the internet or part of the ports: the test
+// host stays reachable, so only the witnesses show them.
+func partialCases(t testing.TB) []twinCase {
+	app, v6 := get(t, "app"), get(t, "ipv6")
+	a := ids(t, app)
+	v6ACL := one(t, v6, "AWS::EC2::NetworkAcl", "Private")
+	entry := func(acl string, rule int, egress bool, proto int, block string, ports ...int) map[string]interface{} {
+		e := map[string]interface{}{"NetworkAclId": map[string]interface{}{"Fn::GetAtt": []interface{}{acl, "Id"}}, "RuleNumber": rule, "Protocol": proto,
+			"RuleAction": "deny", "Egress": egress}
+		if strings.Contains(block, ":") {
+			e["Ipv6CidrBlock"] = block
+		} else {
+			e["CidrBlock"] = block
+		}
+		if len(ports) == 2 {
+			e["PortRange"] = map[string]interface{}{"From": ports[0], "To": ports[1]}
+		}
+		return e
+	}
+	ports := func(proto, from, to int, six bool) netcheck.Destination {
+		d := netcheck.Destination{Internet: netcheck.IPv4, Protocol: proto, Port: from, ToPort: to}
+		if six {
+			d.Internet = netcheck.IPv6
+		}
+		return d
+	}
+	var out []twinCase
+	for _, c := range []struct {
+		name  string
+		fx    *fixture
+		acl   string
+		e     map[string]interface{}
+		dests []netcheck.Destination
+	}{
+		{"a /24 denied outbound", app, a.privateACL, entry(a.privateACL, 99, true, -1, "8.8.8.0/24"), nil},
+		{"replies from half the internet denied", app, a.privateACL, entry(a.privateACL, 99, false, -1, "128.0.0.0/1"), nil},
+		{"a port sub-range denied outbound", app, a.privateACL, entry(a.privateACL, 99, true, 6, "0.0.0.0/0", 440, 445), []netcheck.Destination{ports(6, 430, 450, false)}},
+		{"replies on a port sub-range denied", app, a.privateACL, entry(a.privateACL, 99, false, 6, "0.0.0.0/0", 30000, 40000), nil},
+		{"UDP replies from a /16 denied", app, a.privateACL, entry(a.privateACL, 99, false, 17, "9.9.0.0/16"), []netcheck.Destination{ports(17, 53, 53, false)}},
+		{"IPv6: a /32 denied outbound", v6, v6ACL, entry(v6ACL, 299, true, -1, "2606:4700::/32"), nil},
+		{"IPv6: replies from half the IPv6 internet denied", v6, v6ACL, entry(v6ACL, 299, false, -1, "2000::/4"), nil},
+		{"IPv6: a port sub-range denied outbound", v6, v6ACL, entry(v6ACL, 299, true, 6, "::/0", 440, 445), []netcheck.Destination{ports(6, 430, 450, true)}},
+	} {
+		m := tpl(clone(t, c.fx))
+		m.add("PartialDeny", "AWS::EC2::NetworkAclEntry", c.e)
+		out = append(out, twinCase{"partial " + c.name, c.fx, m, c.dests})
+	}
+	return out
 }
 
 func TestTwinAgreesWithNetcheck(t *testing.T) {
@@ -122,6 +176,10 @@ func TestTwinAgreesWithNetcheck(t *testing.T) {
 	t.Cleanup(func() {
 		sort.Strings(openAtHost)
 		t.Logf("%d templates, %d blocked at the test host; %.1fs", len(cases), failedAtHost, time.Since(start).Seconds())
+		witnessStats.Lock()
+		t.Logf("witnesses: %d sent through the twins, %d differ from netcheck; probing took %.1fs in all (%.0f ms a witness)", witnessStats.witnesses, witnessStats.differ,
+			witnessStats.probing.Seconds(), float64(witnessStats.probing.Milliseconds())/float64(max(1, witnessStats.witnesses)))
+		witnessStats.Unlock()
 		t.Logf("broken elsewhere than on the path to the test host (another block, IPv6 only, a gateway endpoint, a warning, a check no packet shows):\n  %s",
 			strings.Join(openAtHost, "\n  "))
 		if left, _ := twin.Leftovers(); len(left) > 0 {
@@ -149,13 +207,86 @@ func crossCheck(t *testing.T, c twinCase) bool {
 	for _, svc := range []string{"s3", "dynamodb"} {
 		compareService(t, tw, facts, svc)
 	}
+	dests := []netcheck.Destination{netcheck.DefaultDestination}
 	for _, v := range facts.Vpcs {
 		if len(v.Ipv6Cidrs) > 0 {
 			blocked = compareRun(t, tw, facts, true) || blocked
+			dests = append(dests, netcheck.Destination{Internet: netcheck.IPv6, Protocol: 6, Port: 443})
 			break
 		}
 	}
+	for _, d := range append(dests, c.dests...) {
+		compareWitnesses(t, tw, facts, d)
+	}
 	return blocked
+}
+
+// witnessStats are the cross-check's witness counts and times.
+var witnessStats struct {
+	sync.Mutex
+	witnesses, differ int
+	probing           time.Duration
+}
+
+// compareWitnesses asks netcheck one question and sends every witness of
+// its answer through the twin: each must get the same verdict from both,
+// a reachable IPv4 witness must have been seen as one of the twin's
+// Elastic IPs (the NAT device translated it), and each subnet's witnesses
+// must show its verdict (a blocked subnet has a blocked witness, a
+// reachable one only reachable witnesses).
+func compareWitnesses(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, dest netcheck.Destination) {
+	t.Helper()
+	report, err := netcheck.Analyze(facts, dest, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	t0 := time.Now()
+	results := tw.ProbeWitnesses(ctx, report)
+	took := time.Since(t0)
+	eips := map[string]bool{}
+	for _, a := range tw.ElasticIPs() {
+		eips[a.String()] = true
+	}
+	differ, blockedBoth := 0, 0
+	for _, w := range results {
+		if w.Agree && w.Compared && w.Twin == netcheck.WitnessBlocked {
+			blockedBoth++
+		}
+		if !w.Agree {
+			differ++
+			t.Errorf("%s: witness %s", dest, w)
+		}
+		if !w.Compared {
+			t.Logf("%s: witness not compared: %s", dest, w)
+		}
+		if w.Twin == netcheck.WitnessReachable && !strings.Contains(w.Address, ":") && !eips[w.Seen] {
+			t.Errorf("%s: witness %s reached the test internet as %s, not as one of the twin's Elastic IPs %v", dest, w, w.Seen, tw.ElasticIPs())
+		}
+	}
+	verdicts := netcheckVerdicts(report, dest.IsIPv6())
+	for _, fr := range report.Functions {
+		for _, s := range fr.Subnets {
+			reachable := verdicts[fr.Function+"/"+s.Subnet]
+			if len(s.Witnesses) == 0 {
+				t.Errorf("%s: %s/%s has no witness", dest, fr.Function, s.Subnet)
+			}
+			blocked := false
+			for _, w := range s.Witnesses {
+				blocked = blocked || w.Verdict == netcheck.WitnessBlocked
+			}
+			if reachable && blocked || !reachable && !blocked && !report.Unknown {
+				t.Errorf("%s: %s/%s is reachable=%v, but its witnesses are %+v", dest, fr.Function, s.Subnet, reachable, s.Witnesses)
+			}
+		}
+	}
+	t.Logf("%s: %d witnesses sent, %d blocked in both, %d differ (%.1fs)", dest, len(results), blockedBoth, differ, took.Seconds())
+	witnessStats.Lock()
+	witnessStats.witnesses += len(results)
+	witnessStats.differ += differ
+	witnessStats.probing += took
+	witnessStats.Unlock()
 }
 
 // compareRun runs the twin once and compares each subnet's verdict with

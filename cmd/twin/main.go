@@ -2,14 +2,17 @@
 // namespaces (as root), runs each function's real bootstrap in every one of
 // its subnets behind a local Lambda Runtime API, and checks that the
 // function reaches the twin's test internet through the NAT gateway its
-// subnet routes to, answering with that gateway's Elastic IP.
+// subnet routes to, answering with that gateway's Elastic IP; then it sends
+// every witness of netcheck's verdict (one packet per class of the internet
+// the rules separate) and requires the same verdict.
 //
 //	twin [flags] cdk.out/STACK.template.json
 //	twin [flags] --stack STACK
 //	twin [--arch A] [--timeout T] --invoke FUNCTION [--subnet ID] < EVENT
 //
-// Exit status: 0 every subnet matched, 1 any did not, 2 the input cannot be
-// read or the twin cannot be built. See docs/twin.md.
+// Exit status: 0 every subnet matched and every witness agreed, 1 any did
+// not, 2 the input cannot be read or the twin cannot be built. See
+// docs/twin.md and docs/twin-witnesses.md.
 package main
 
 import (

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -37,8 +38,9 @@ type CLI struct {
 }
 
 // Run runs the twin command and returns its exit status: 0 every subnet
-// answered with its NAT device's Elastic IP, 1 any did not, 2 the input
-// cannot be read or the twin cannot be built.
+// answered with its NAT device's Elastic IP and every witness of
+// netcheck's verdict got the same verdict in the twin, 1 any did not, 2 the
+// input cannot be read or the twin cannot be built.
 func (c CLI) Run(args []string) int {
 	fs := flag.NewFlagSet("twin", flag.ContinueOnError)
 	fs.SetOutput(c.Stderr)
@@ -46,7 +48,8 @@ func (c CLI) Run(args []string) int {
 		fmt.Fprintf(c.Stderr, "usage: twin [flags] TEMPLATE.json\n       twin [flags] --stack NAME\n\n"+
 			"Builds a packet-level twin of the VPC in Linux network namespaces (root), runs each function's real\n"+
 			"bootstrap in every one of its subnets and checks that it answers with the Elastic IP of the NAT\n"+
-			"gateway the subnet routes to. Exit status: 0 all matched, 1 any did not, 2 bad input or no twin.\n\nflags:\n")
+			"gateway the subnet routes to; then sends every witness of netcheck's verdict as a packet and compares.\n"+
+			"Exit status: 0 all matched and agreed, 1 any did not, 2 bad input or no twin.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	function := fs.String("function", "", "run only this function (logical id or FunctionName)")
@@ -56,6 +59,7 @@ func (c CLI) Run(args []string) int {
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	ipv6 := fs.Bool("ipv6", false, "ask the IPv6 question: the test internet host by its IPv6 address, through an egress-only (or internet) gateway; the function must answer with its own IPv6 address")
 	verbose := fs.Bool("v", false, "show the functions' own output")
+	witnesses := fs.Bool("witnesses", true, "also send every witness of netcheck's verdict (one packet per class of the internet the rules separate, TCP 443, or the IPv6 internet with --ipv6) and require the twin to agree with netcheck on each")
 	service := fs.String("service", "", "ask the gateway-endpoint question of s3 or dynamodb: the function's checkip names resolve to the service's stand-in, reached through the subnet's endpoint (it sees the private address) or, without the endpoint's route, through the NAT device (the Elastic IP)")
 	invoke, subnet := "", ""
 	if c.FromFunction != nil {
@@ -83,11 +87,21 @@ func (c CLI) Run(args []string) int {
 		fs.Usage()
 		return 2
 	}
+	// The handler's package is named from the working directory (the
+	// repository's root in the README's commands), never from the
+	// template's folder.
+	entryDir, err := filepath.Abs(*entry)
+	if err != nil {
+		return fail("--entry %q: %v", *entry, err)
+	}
 	build := func(a string) (string, error) {
 		if c.Build == nil {
 			return "", fmt.Errorf("no bootstrap and no way to build one")
 		}
-		return c.Build(*entry, a)
+		if st, err := os.Stat(entryDir); err != nil || !st.IsDir() {
+			return "", fmt.Errorf("no bootstrap in the cloud assembly, and the handler to build, --entry %s (%s from the working directory), is not a directory: run the command from the repository's root, or pass --entry", *entry, entryDir)
+		}
+		return c.Build(entryDir, a)
 	}
 	if invoke != "" {
 		return c.invoke(invoke, subnet, build, *arch, *timeout, *verbose)
@@ -103,7 +117,7 @@ func (c CLI) Run(args []string) int {
 	if *verbose {
 		opts.FunctionLog = c.Stderr
 	}
-	return c.runTwin(facts, opts, *asJSON, *ipv6, *service)
+	return c.runTwin(facts, opts, *asJSON, *ipv6, *service, *witnesses && *service == "")
 }
 
 // invoke is --invoke: the facts of one deployed function, one invocation.
@@ -175,12 +189,15 @@ func (c CLI) load(stack, path string, build func(string) (string, error), arch s
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := decided(facts); err != nil {
+		return nil, nil, err
+	}
 	config, err := TemplateConfigs(data, path, build)
 	return facts, config, err
 }
 
 // runTwin builds, runs and tears down the twin, also on SIGINT or SIGTERM.
-func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc string) int {
+func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc string, witnesses bool) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -210,22 +227,39 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc
 	}
 	buildTime := time.Since(start)
 	defer tw.Close()
-	rc := make(chan []SubnetResult, 1)
+	type ran struct {
+		results   []SubnetResult
+		witnesses []WitnessResult
+		err       error
+		took      time.Duration
+	}
+	rc := make(chan ran, 1)
 	go func() {
+		var r ran
 		if svc == "" {
-			rc <- tw.Run(ctx, ipv6)
-			return
+			r.results = tw.Run(ctx, ipv6)
+		} else {
+			r.results, _ = tw.RunService(ctx, svc)
 		}
-		r, _ := tw.RunService(ctx, svc)
+		if witnesses {
+			t0 := time.Now()
+			r.witnesses, r.err = probeReport(ctx, tw, facts, opts.Function, ipv6)
+			r.took = time.Since(t0)
+		}
 		rc <- r
 	}()
-	var results []SubnetResult
+	var got ran
 	select {
-	case results = <-rc:
+	case got = <-rc:
 	case s := <-sigs:
 		cancel()
 		tw.Close()
 		return interrupted(c.Stderr, s)
+	}
+	results := got.results
+	if got.err != nil {
+		fmt.Fprintf(c.Stderr, "twin: netcheck's witnesses: %v\n", got.err)
+		return 2
 	}
 	runTime := time.Since(start) - buildTime
 	t0 := time.Now()
@@ -235,12 +269,16 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(struct {
-			Source  string         `json:"source"`
-			Results []SubnetResult `json:"results"`
-			Notes   []string       `json:"notes,omitempty"`
-		}{facts.Source, results, tw.Notes()})
+			Source    string          `json:"source"`
+			Results   []SubnetResult  `json:"results"`
+			Witnesses []WitnessResult `json:"witnesses,omitempty"`
+			Notes     []string        `json:"notes,omitempty"`
+		}{facts.Source, results, got.witnesses, tw.Notes()})
 	} else {
 		c.writeText(facts, tw, results, ipv6, svc)
+		if witnesses {
+			writeWitnesses(c.Stdout, got.witnesses, got.took)
+		}
 		fmt.Fprintf(c.Stdout, "(twin built in %.1fs, invoked in %.1fs, torn down in %.1fs)\n", buildTime.Seconds(), runTime.Seconds(), closeTime.Seconds())
 	}
 	for _, r := range results {
@@ -248,7 +286,52 @@ func (c CLI) runTwin(facts *netcheck.Facts, opts Options, asJSON, ipv6 bool, svc
 			return 1
 		}
 	}
+	for _, w := range got.witnesses {
+		if !w.Agree {
+			return 1
+		}
+	}
 	return 0
+}
+
+// probeReport asks netcheck the twin's question (TCP 443 to the internet,
+// or to the IPv6 internet) and probes every witness of its answer.
+func probeReport(ctx context.Context, tw *Twin, facts *netcheck.Facts, only string, ipv6 bool) ([]WitnessResult, error) {
+	dest := netcheck.DefaultDestination
+	if ipv6 {
+		dest = netcheck.Destination{Internet: netcheck.IPv6, Protocol: 6, Port: InternetPort}
+	}
+	report, err := netcheck.Analyze(facts, dest, only)
+	if err != nil {
+		return nil, err
+	}
+	return tw.ProbeWitnesses(ctx, report), nil
+}
+
+// writeWitnesses prints the cross-check of the witnesses: every witness
+// that differs, with both answers, and the counts.
+func writeWitnesses(w io.Writer, ws []WitnessResult, took time.Duration) {
+	agree, differ, skipped := 0, 0, 0
+	for _, x := range ws {
+		switch {
+		case !x.Compared:
+			skipped++
+		case x.Agree:
+			agree++
+		default:
+			differ++
+		}
+		fmt.Fprintf(w, "  %s\n", x)
+	}
+	word := "WITNESSES AGREE"
+	if differ > 0 {
+		word = "WITNESSES DIFFER"
+	}
+	per := ""
+	if len(ws) > 0 {
+		per = fmt.Sprintf(", %.0fms a witness", float64(took.Milliseconds())/float64(len(ws)))
+	}
+	fmt.Fprintf(w, "%s: %d witness(es) of netcheck's verdict sent as packets, %d agree, %d differ, %d not compared (%.1fs%s)\n", word, len(ws), agree, differ, skipped, took.Seconds(), per)
 }
 
 func interrupted(w io.Writer, s os.Signal) int {
@@ -314,4 +397,28 @@ func (c CLI) writeText(facts *netcheck.Facts, tw *Twin, results []SubnetResult, 
 		word = "NOT MATCHED"
 	}
 	fmt.Fprintf(c.Stdout, "%s: %d function(s), %d subnet(s), %d failed\n", word, len(fns), len(results), failed)
+}
+
+// decided refuses a template that leaves the network open (conditions
+// the template's defaults do not decide, values without a default): the
+// twin builds one concrete network, and must not pick one for the user.
+func decided(f *netcheck.Facts) error {
+	if len(f.Cases) > 0 {
+		var names []string
+		for _, c := range f.Cases {
+			names = append(names, c.Assume)
+		}
+		return fmt.Errorf("%s leaves conditions open (%s): the twin builds one network; check it with netcheck (which checks every case), or give the parameters defaults", f.Source, strings.Join(names, "; "))
+	}
+	var open []string
+	for _, us := range f.Unresolved {
+		for _, u := range us {
+			open = append(open, u.String())
+		}
+	}
+	if len(open) > 0 {
+		sort.Strings(open)
+		return fmt.Errorf("%s leaves values open that the twin needs: %s; check it with netcheck, or give the parameters defaults", f.Source, strings.Join(open, "; "))
+	}
+	return nil
 }

@@ -68,8 +68,14 @@ func TemplateConfigs(data []byte, templatePath string, build func(arch string) (
 			if !filepath.IsAbs(dir) {
 				dir = filepath.Join(filepath.Dir(templatePath), dir)
 			}
-			if st, err := os.Stat(filepath.Join(dir, "bootstrap")); err == nil && st.Mode().IsRegular() {
-				cfg.Bootstrap = filepath.Join(dir, "bootstrap")
+			// Absolute: the bootstrap runs with its own folder as working
+			// directory, where a path relative to this one means nothing.
+			abs, err := filepath.Abs(filepath.Join(dir, "bootstrap"))
+			if err != nil {
+				return cfg, err
+			}
+			if st, err := os.Stat(abs); err == nil && st.Mode().IsRegular() {
+				cfg.Bootstrap = abs
 				return cfg, nil
 			}
 		}

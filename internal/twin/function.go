@@ -2,8 +2,10 @@ package twin
 
 import (
 	"context"
+	"debug/elf"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -11,6 +13,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -36,7 +39,21 @@ type functionENI struct {
 	api    *runtimeAPI
 	cmd    *exec.Cmd
 	exited chan struct{}
-	dns    netip.Addr
+	// exit says how the bootstrap's process ended (set before exited is
+	// closed): its exit status and the last of its output.
+	exit string
+	dns  netip.Addr
+}
+
+// exitReason is how the bootstrap ended, for an invocation it never
+// answered.
+func (e *functionENI) exitReason() string {
+	select {
+	case <-e.exited:
+		return e.exit
+	default:
+		return ""
+	}
 }
 
 func (t *Twin) addFunctionENI(fn *netcheck.Function, subnetID string, cfg FunctionConfig) error {
@@ -111,6 +128,9 @@ func functionName(fn *netcheck.Function) string {
 // qemu-user-static when the host cannot run its architecture), with the
 // environment Lambda gives a custom runtime and the function's own.
 func (t *Twin) startBootstrap(e *functionENI) error {
+	if err := runnable(e.cfg.Bootstrap, e.cfg.Arch); err != nil {
+		return fmt.Errorf("function %s: %w", e.fn.ID, err)
+	}
 	argv := []string{"netns", "exec", e.ns.name}
 	if emu := emulator(e.cfg.Arch); emu != "" {
 		path, err := exec.LookPath(emu)
@@ -131,15 +151,107 @@ func (t *Twin) startBootstrap(e *functionENI) error {
 	for _, k := range keys {
 		cmd.Env = append(cmd.Env, k+"="+env[k])
 	}
-	cmd.Stdout, cmd.Stderr = t.functionLog, t.functionLog
+	out := &tailWriter{max: 2048}
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(t.functionLog, out), io.MultiWriter(t.functionLog, out)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		return err
+		return fmt.Errorf("function %s: starting its bootstrap %s: %w", e.fn.ID, e.cfg.Bootstrap, err)
 	}
 	e.cmd = cmd
 	t.procs = append(t.procs, cmd)
-	go func() { cmd.Wait(); close(e.exited) }()
+	go func() {
+		err := cmd.Wait()
+		e.exit = exitDescription(e.cfg.Bootstrap, err, out.String())
+		close(e.exited)
+	}()
 	return nil
+}
+
+// runnable says plainly when a bootstrap cannot be run at all (missing, not
+// a file, not executable, a program for another architecture than the
+// function's): that is the twin's input, not the function's failure. A
+// script (#!) is left to its interpreter.
+func runnable(path, arch string) error {
+	if path == "" {
+		return fmt.Errorf("no bootstrap to run")
+	}
+	if !filepath.IsAbs(path) {
+		return fmt.Errorf("the bootstrap's path %s is not absolute", path)
+	}
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return fmt.Errorf("its bootstrap %s cannot be run: %v", path, err)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("its bootstrap %s cannot be run: not a regular file", path)
+	case st.Mode().Perm()&0o111 == 0:
+		return fmt.Errorf("its bootstrap %s cannot be run: not executable (mode %s)", path, st.Mode().Perm())
+	}
+	head := make([]byte, 2)
+	if f, err := os.Open(path); err == nil {
+		io.ReadFull(f, head)
+		f.Close()
+	}
+	if string(head) == "#!" {
+		return nil
+	}
+	ef, err := elf.Open(path)
+	if err != nil {
+		return fmt.Errorf("its bootstrap %s cannot be run: neither a script nor a Linux program (%v)", path, err)
+	}
+	defer ef.Close()
+	want := map[string]elf.Machine{"arm64": elf.EM_AARCH64, "": elf.EM_AARCH64, "x86_64": elf.EM_X86_64}[arch]
+	if want != 0 && ef.Machine != want {
+		return fmt.Errorf("its bootstrap %s cannot be run: built for %s, the function's architecture is %s", path, ef.Machine, arch)
+	}
+	return nil
+}
+
+// exitDescription is how the bootstrap's process ended: ip(8) exits 255
+// with "exec of ... failed" when the bootstrap could not be started at all
+// (a wrong format, a missing interpreter), which is not the function's
+// answer.
+func exitDescription(bootstrap string, err error, output string) string {
+	output = strings.TrimSpace(output)
+	status := "exit status 0"
+	if err != nil {
+		status = err.Error()
+	}
+	if strings.Contains(output, "exec of") && strings.Contains(output, "failed") {
+		return fmt.Sprintf("the bootstrap %s could not be started (%s: %s)", bootstrap, status, lastLine(output))
+	}
+	if output == "" {
+		return status
+	}
+	return fmt.Sprintf("%s; its last output: %s", status, lastLine(output))
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// tailWriter keeps the last max bytes written to it.
+type tailWriter struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.b = append(w.b, p...)
+	if len(w.b) > w.max {
+		w.b = append([]byte{}, w.b[len(w.b)-w.max:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(w.b)
 }
 
 // reservedEnv are the variables Lambda sets itself and a function's
@@ -214,7 +326,7 @@ func (e *functionENI) invoke(ctx context.Context, classes [][2]int, slot int) []
 			out = append(out, p)
 			continue
 		}
-		res := e.api.invoke(ctx, fmt.Sprintf("%s-%s-%d", e.fn.ID, e.subnet, i), []byte("{}"), e.cfg.Timeout, e.exited)
+		res := e.api.invoke(ctx, fmt.Sprintf("%s-%s-%d", e.fn.ID, e.subnet, i), []byte("{}"), e.cfg.Timeout, e.exited, e.exitReason)
 		if res.errMsg != "" {
 			p.Error = strings.TrimSpace(res.errMsg)
 		} else {

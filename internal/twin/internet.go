@@ -36,6 +36,7 @@ const (
 type internet struct {
 	ns     ns
 	caFile string // the CA's certificate (PEM), for SSL_CERT_FILE
+	caPool *x509.CertPool
 	srv    *http.Server
 }
 
@@ -78,6 +79,8 @@ func (t *Twin) startInternet(names []string) error {
 	if err != nil {
 		return err
 	}
+	t.internet.caPool = x509.NewCertPool()
+	t.internet.caPool.AppendCertsFromPEM(caPEM)
 	t.internet.caFile = filepath.Join(t.dir, "test-ca.pem")
 	if err := os.WriteFile(t.internet.caFile, caPEM, 0o644); err != nil {
 		return err

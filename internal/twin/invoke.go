@@ -41,7 +41,7 @@ func (t *Twin) Invoke(ctx context.Context, subnet string, payload []byte) (Invok
 			return InvokeResult{}, fmt.Errorf("the function has no interface in subnet %s", subnet)
 		}
 	}
-	res := e.api.invoke(ctx, "invoke-"+e.subnet, payload, e.cfg.Timeout, e.exited)
+	res := e.api.invoke(ctx, "invoke-"+e.subnet, payload, e.cfg.Timeout, e.exited, e.exitReason)
 	out := InvokeResult{Subnet: e.subnet, Address: e.addr.String(), Payload: res.body}
 	if res.errMsg != "" {
 		out.FunctionError = true

@@ -105,6 +105,10 @@ func TestElasticIPs(t *testing.T) {
 		{"eipalloc-0def (127.0.0.5)", "198.51.100.11"},    // an emulator's loopback address
 		{"eipalloc-0fed (203.0.113.10)", "198.51.100.12"}, // the twin's own internet host
 		{"VpcLambdaNatGateway1Eip", "198.51.100.10"},
+		// A deployed NAT instance's interface: its address first.
+		{"198.51.100.128 (Elastic IP eipalloc-0123)", "198.51.100.128"},
+		{"54.9.8.7", "54.9.8.7"},
+		{"Elastic IP NatInstanceEip", "198.51.100.13"}, // a template's
 	} {
 		if got := tw.elasticIP(c.alloc); got.String() != c.want {
 			t.Errorf("%s: got %s, want %s", c.alloc, got, c.want)
@@ -173,5 +177,15 @@ func TestResolverServices(t *testing.T) {
 	}
 	if got := query("example.com"); got != "no answer" {
 		t.Errorf("example.com: %s", got)
+	}
+}
+
+// The twin's NAT instance translates as the construct's does: masquerade
+// without a port range, so the replies come back on the function's source
+// port (see also TestNatInstanceReplyPortsAgree in test/).
+func TestNatInstanceMasqueradeKeepsPorts(t *testing.T) {
+	rs := natInstanceRuleset(nil, nil, "10.0.0.0/16")
+	if !strings.Contains(rs, "ip saddr 10.0.0.0/16 masquerade\n") {
+		t.Errorf("the NAT instance must masquerade without a port range (keeping the function's source port):\n%s", rs)
 	}
 }

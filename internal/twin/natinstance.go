@@ -98,7 +98,16 @@ func (ni *natInstance) rules(t *Twin, vpc *netcheck.Vpc) error {
 			}
 		}
 	}
-	return ni.ns.nft(fmt.Sprintf(`table inet sg {
+	return ni.ns.nft(natInstanceRuleset(in, out, vpc.Cidr.Masked().String()))
+}
+
+// natInstanceRuleset is a NAT instance's nftables ruleset: its security
+// groups' inbound and outbound rules (stateful), and the construct's own
+// translation, masquerade without a port range: it keeps the function's
+// source port (any of 1024-65535), so the replies come back on it
+// (netcheck.NatInstanceReplyFrom).
+func natInstanceRuleset(in, out []string, vpcCidr string) string {
+	return fmt.Sprintf(`table inet sg {
   chain in {
     type filter hook prerouting priority 0; policy drop;
     iif lo accept
@@ -118,7 +127,7 @@ table ip nat {
     oifname "v" ip saddr %s masquerade
   }
 }
-`, ndp, strings.Join(in, "\n"), ndp, strings.Join(out, "\n"), vpc.Cidr.Masked()))
+`, ndp, strings.Join(in, "\n"), ndp, strings.Join(out, "\n"), vpcCidr)
 }
 
 // groupMembers are the twin's addresses whose interface is in a security

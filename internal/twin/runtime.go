@@ -105,7 +105,7 @@ func (api *runtimeAPI) resultHandler(isErr bool) http.HandlerFunc {
 
 // invoke hands one event to the runtime and waits for its answer, at most
 // timeout (the function's own timeout, as Lambda enforces it).
-func (api *runtimeAPI) invoke(ctx context.Context, id string, payload []byte, timeout time.Duration, exited <-chan struct{}) invokeResult {
+func (api *runtimeAPI) invoke(ctx context.Context, id string, payload []byte, timeout time.Duration, exited <-chan struct{}, why func() string) invokeResult {
 	inv := &invocation{id: id, payload: payload, deadline: time.Now().Add(timeout), done: make(chan invokeResult, 1)}
 	api.mu.Lock()
 	api.pending[id] = inv
@@ -118,7 +118,7 @@ func (api *runtimeAPI) invoke(ctx context.Context, id string, payload []byte, ti
 	case msg := <-api.initErr:
 		return fail("the runtime failed to start: " + msg)
 	case <-exited:
-		return fail("the function's process exited before taking the invocation")
+		return fail("the function's process exited before taking the invocation: " + why())
 	case <-ctx.Done():
 		return fail(fmt.Sprintf("Task timed out after %s (the runtime never asked for the invocation)", timeout))
 	}
@@ -126,7 +126,7 @@ func (api *runtimeAPI) invoke(ctx context.Context, id string, payload []byte, ti
 	case res := <-inv.done:
 		return res
 	case <-exited:
-		return fail("the function's process exited during the invocation")
+		return fail("the function's process exited during the invocation: " + why())
 	case <-ctx.Done():
 		return fail(fmt.Sprintf("Task timed out after %.2f seconds", timeout.Seconds()))
 	}

@@ -16,9 +16,11 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -71,6 +73,8 @@ type Twin struct {
 	etcDirs      []string
 	notes        []string
 	functionLog  io.Writer
+	record       string       // the run's record (runs.go), removed last by Close
+	probes       atomic.Int64 // witness probes so far (their source ports)
 	closeOnce    sync.Once
 }
 
@@ -122,7 +126,7 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 	}
 	suffix := make([]byte, 3)
 	rand.Read(suffix)
-	t = &Twin{facts: facts, id: NamePrefix + hex.EncodeToString(suffix), natGateways: map[string]*natGateway{}, natInstances: map[string]*natInstance{},
+	t = &Twin{facts: facts, id: newRunID(hex.EncodeToString(suffix)), natGateways: map[string]*natGateway{}, natInstances: map[string]*natInstance{},
 		igws: map[string]*internetGateway{}, eigws: map[string]*egressOnlyGateway{}, publicIPs: map[netip.Addr]netip.Addr{}, eips: map[string]netip.Addr{},
 		nextAddr: map[netip.Prefix]netip.Addr{}, functionLog: opts.FunctionLog}
 	if t.functionLog == nil {
@@ -134,7 +138,20 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 			t = nil
 		}
 	}()
-	if t.dir, err = os.MkdirTemp("", t.id+"-"); err != nil {
+	// What dead runs left behind goes first (runs.go); then this run is
+	// recorded before it makes anything.
+	removed, err := CleanDeadRuns()
+	for _, m := range removed {
+		t.notef("%s", m)
+	}
+	if err != nil {
+		return t, err
+	}
+	t.dir = filepath.Join(os.TempDir(), t.id+"-files")
+	if err = t.writeRecord(); err != nil {
+		return t, err
+	}
+	if err = os.Mkdir(t.dir, 0o700); err != nil {
 		return t, err
 	}
 	cfgs := make([]FunctionConfig, len(fns))
@@ -151,6 +168,9 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 		return t, err
 	}
 	if err = t.startInternet(names); err != nil {
+		return t, err
+	}
+	if err = t.startEcho(); err != nil {
 		return t, err
 	}
 	if err = t.startServices(vpc); err != nil {
@@ -266,10 +286,21 @@ func (t *Twin) elasticIP(alloc string) netip.Addr {
 	a := netip.AddrFrom4([4]byte{198, 51, 100, byte(10 + t.standIns)})
 	t.standIns++
 	t.eips[alloc] = a
-	if strings.HasSuffix(alloc, ")") {
+	if namesAddr(alloc) {
 		t.notef("Elastic IP %s is not a public address (an emulator's?): the twin uses %s for it", alloc, a)
 	}
 	return a
+}
+
+// namesAddr reports whether a description names an address (a deployed
+// network's do, a template's do not).
+func namesAddr(s string) bool {
+	for _, word := range strings.Fields(s) {
+		if _, err := netip.ParseAddr(strings.Trim(word, "()")); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // The blocks the twin uses itself: its gateways' links to the test internet
@@ -279,19 +310,25 @@ var (
 	twinInternet = netip.MustParsePrefix("203.0.113.0/24")
 )
 
-// publicAddr finds an allocation's address ("ADDRESS" or "id (ADDRESS)")
-// when it can be a public address in the twin: not loopback, private or
-// link-local (an emulator's), nor one of the blocks the twin uses itself.
+// publicAddr finds the address in a deployed network's description of a
+// public address: a NAT gateway's allocation ("eipalloc-... (ADDRESS)"), a
+// NAT instance's interface ("ADDRESS (Elastic IP eipalloc-...)"), or a bare
+// ADDRESS; when it can be a public address in the twin: not loopback,
+// private or link-local (an emulator's), nor one of the blocks the twin
+// uses itself. A template's descriptions name no address.
 func publicAddr(alloc string) (netip.Addr, bool) {
-	if i := strings.LastIndex(alloc, "("); i >= 0 && strings.HasSuffix(alloc, ")") {
-		alloc = alloc[i+1 : len(alloc)-1]
+	for _, word := range strings.Fields(alloc) {
+		a, err := netip.ParseAddr(strings.Trim(word, "()"))
+		if err != nil {
+			continue
+		}
+		if !a.Is4() || a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast() || a.IsMulticast() ||
+			twinLinks.Contains(a) || twinInternet.Contains(a) || twinServices.Contains(a) {
+			return netip.Addr{}, false
+		}
+		return a, true
 	}
-	a, err := netip.ParseAddr(strings.TrimSpace(alloc))
-	if err != nil || !a.Is4() || a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() || a.IsLinkLocalUnicast() || a.IsMulticast() ||
-		twinLinks.Contains(a) || twinInternet.Contains(a) || twinServices.Contains(a) {
-		return netip.Addr{}, false
-	}
-	return a, true
+	return netip.Addr{}, false
 }
 
 // newNS creates one of the twin's namespaces.
@@ -469,22 +506,17 @@ func (t *Twin) Close() error {
 		if t.dir != "" {
 			os.RemoveAll(t.dir)
 		}
+		if t.record != "" && first == nil {
+			os.Remove(t.record) // last: a failed teardown leaves it for the next run
+		}
 	})
 	return first
 }
 
-// Leftovers lists the namespaces of twins still present on this machine
-// (none once every twin is closed).
+// Leftovers lists the namespaces of this process's twins still present on
+// this machine (none once every twin is closed). Other processes' twins,
+// running at the same time, are not this process's leftovers: see
+// LeftoversOf and CleanDeadRuns.
 func Leftovers() ([]string, error) {
-	entries, err := os.ReadDir(netnsDir)
-	if err != nil && !os.IsNotExist(err) {
-		return nil, err
-	}
-	var out []string
-	for _, e := range entries {
-		if len(e.Name()) > len(NamePrefix) && e.Name()[:len(NamePrefix)] == NamePrefix {
-			out = append(out, e.Name())
-		}
-	}
-	return out, nil
+	return LeftoversOf(os.Getpid()), nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"testing"
@@ -39,6 +41,9 @@ type variant struct {
 	// variant is then an update of that stack that must keep its VPC,
 	// subnets and route tables.
 	from []string
+	// noEndpoints: the variant has no gateway endpoints (their services
+	// are reached through the NAT device).
+	noEndpoints bool
 }
 
 var variants = []variant{
@@ -54,6 +59,18 @@ var variants = []variant{
 		dests:   []netcheck.Destination{{Internet: netcheck.IPv6, Protocol: 6, Port: 443}},
 	},
 	{
+		name:    "NAT instance and IPv6",
+		context: []string{"natProvider=instance", "ipv6=true"},
+		check:   func(t *testing.T, n *deployedNetwork) { checkNatInstance(t, n); checkIPv6(t, n) },
+		dests:   []netcheck.Destination{{Internet: netcheck.IPv6, Protocol: 6, Port: 443}},
+	},
+	{
+		name:        "no gateway endpoints",
+		context:     []string{"gatewayEndpoints=none"},
+		check:       checkNoGatewayEndpoints,
+		noEndpoints: true,
+	},
+	{
 		name:    "IPv6 turned on in a deployed stack",
 		context: []string{"ipv6=true"},
 		check:   checkIPv6,
@@ -66,19 +83,22 @@ var variants = []variant{
 // to a fresh emulator, one after the other: deploy (or an update of a
 // deployed stack, which must keep its network), the describes of what the
 // variant adds (and of the gateway endpoints), the inspection of the
-// deployed network, cdk destroy, and nothing left.
+// deployed network, an invocation through the emulator's Lambda API (run
+// in the VPC twin of the deployed network: its publicIp must be a deployed
+// NAT device's address), cdk destroy, and nothing left.
 func TestLifecycleVariants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("deploys to the local emulator")
 	}
 	dir := root(t)
 	ctx := context.Background()
-	emu := startEmulator(t, dir)
+	twinCmd := twinCommand(t, dir)
+	emu := startEmulatorWith(t, dir, twinCmd)
 	cfg, err := emu.AWSConfig(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clients{cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
+	c := &clients{twin: twinCmd != "", twinCmd: twinCmd, root: dir, env: emu.Env(), cfn: cloudformation.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
 		lam: lambda.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), cfg: cfg}
 	cdk := &localaws.CDK{Root: dir, Env: emu.Env(), Output: t.TempDir()}
 	if err := cdk.Bootstrap(ctx); err != nil {
@@ -123,9 +143,17 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 	}
 	n := describeNetwork(t, ctx, c, outputs)
 	v.check(t, n)
-	checkGatewayEndpoints(t, n)
+	if !v.noEndpoints {
+		checkGatewayEndpoints(t, n)
+	}
 	if err := inspectAllPass(ctx, c, outputs, 2); err != nil {
 		t.Error(err)
+	}
+	if err := invokeAnswersNatIP(ctx, c, outputs); err != nil {
+		t.Errorf("invoke (in the VPC twin): %v", err)
+	}
+	if err := twinOfStack(ctx, c, outputs); err != nil {
+		t.Errorf("twin --stack: %v", err)
 	}
 	dests := append([]netcheck.Destination{{Service: "s3", Protocol: 6, Port: 443}, {Service: "dynamodb", Protocol: 6, Port: 443}}, v.dests...)
 	for _, d := range dests {
@@ -141,7 +169,48 @@ func runVariant(t *testing.T, ctx context.Context, c *clients, v variant, deploy
 	if err := nothingLeft(ctx, c, created, outputs, obs); err != nil {
 		t.Error(err)
 	}
-	t.Logf("deploy, checks, destroy: %.1f s", time.Since(began).Seconds())
+	t.Logf("deploy, checks, invoke, destroy: %.1f s", time.Since(began).Seconds())
+	notProvenWithoutTwin(t, c)
+}
+
+// twinOfStack runs the README's `twin --stack STACK` against the emulator,
+// from the repository's root: every subnet must answer with the deployed
+// NAT device's address (NatPublicIps), and every witness agree.
+func twinOfStack(ctx context.Context, c *clients, outputs map[string]string) error {
+	if !c.twin {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.twinCmd, "--stack", stack)
+	cmd.Dir, cmd.Env = c.root, append(os.Environ(), c.env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%v:\n%s", err, out)
+	}
+	for _, ip := range strings.Split(outputs["NatPublicIps"], ",") {
+		if !strings.Contains(string(out), "answered "+ip+";") {
+			return fmt.Errorf("no subnet answered with the deployed NAT address %s:\n%s", ip, out)
+		}
+	}
+	if !strings.Contains(string(out), "WITNESSES AGREE") || strings.Contains(string(out), "FAIL ") {
+		return fmt.Errorf("the twin of the deployed stack did not match:\n%s", out)
+	}
+	return nil
+}
+
+// checkNoGatewayEndpoints: gatewayEndpoints=none leaves the VPC without
+// gateway endpoints.
+func checkNoGatewayEndpoints(t *testing.T, n *deployedNetwork) {
+	eps, err := n.c.ec2.DescribeVpcEndpoints(n.ctx, &ec2.DescribeVpcEndpointsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{aws.ToString(n.vpc.VpcId)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range eps.VpcEndpoints {
+		if e.VpcEndpointType == ec2types.VpcEndpointTypeGateway && !strings.EqualFold(string(e.State), "deleted") {
+			t.Errorf("gatewayEndpoints=none: the VPC has the gateway endpoint %s (%s)", aws.ToString(e.VpcEndpointId), aws.ToString(e.ServiceName))
+		}
+	}
 }
 
 // inspectReachable runs the deployed inspection for another destination:
