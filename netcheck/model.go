@@ -463,6 +463,9 @@ func (d Destination) Ports() PortSet {
 // Label names the destination's addresses: "the internet", "the IPv6
 // internet" or the block.
 func (d Destination) Label() string {
+	if d.Name != "" && d.Internet == 0 && d.Prefix.IsValid() {
+		return fmt.Sprintf("%s (at %s)", d.Name, d.Prefix)
+	}
 	if d.Name != "" {
 		return d.Name + " (its addresses checked as the internet)"
 	}

@@ -21,14 +21,14 @@ func BenchmarkTwin(b *testing.B) {
 		b.Skipf("the twin cannot run here: %s", why)
 	}
 	app := get(b, "app")
-	largest := twinCase{"variant app", app, tpl(clone(b, app)), nil}
+	largest := twinCase{"variant app", app, tpl(clone(b, app)), nil, ""}
 	size := len(largest.tpl.res())
 	for _, c := range twinCases(b) {
 		if n := len(c.tpl.res()); n > size {
 			largest, size = c, n
 		}
 	}
-	for _, c := range []twinCase{{"app", app, tpl(clone(b, app)), nil}, largest} {
+	for _, c := range []twinCase{{"app", app, tpl(clone(b, app)), nil, ""}, largest} {
 		b.Run(c.name, func(b *testing.B) {
 			data, facts := templateFacts(b, c.tpl, c.name)
 			config, err := twin.TemplateConfigs(data, c.fx.File, buildHandler)

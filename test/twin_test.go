@@ -76,25 +76,29 @@ type twinCase struct {
 	// to the internet, and to the IPv6 internet where the VPC has IPv6,
 	// are always asked).
 	dests []netcheck.Destination
+	// question is the DNS name the function asks for (its CHECKIP_URL's
+	// host), and netcheck is asked about: "" for checkip.amazonaws.com.
+	question string
 }
 
 func twinCases(t testing.TB) []twinCase {
 	var cases []twinCase
 	for _, name := range variantNames() {
 		f := get(t, name)
-		cases = append(cases, twinCase{"variant " + name, f, tpl(clone(t, f)), nil})
+		cases = append(cases, twinCase{"variant " + name, f, tpl(clone(t, f)), nil, ""})
 	}
 	app := get(t, "app")
 	for _, c := range brokenPaths(ids(t, app)) {
 		m := tpl(clone(t, app))
 		c.break_(m)
-		cases = append(cases, twinCase{"broken " + c.name, app, m, nil})
+		cases = append(cases, twinCase{"broken " + c.name, app, m, nil, ""})
 	}
 	for _, c := range brokenWaysOut(t) {
 		m := tpl(clone(t, c.fx))
 		c.break_(m)
-		cases = append(cases, twinCase{"broken " + c.name, c.fx, m, nil})
+		cases = append(cases, twinCase{"broken " + c.name, c.fx, m, nil, ""})
 	}
+	cases = append(cases, dnsTwinCases(t)...)
 	return append(cases, partialCases(t)...)
 }
 
@@ -143,7 +147,7 @@ func partialCases(t testing.TB) []twinCase {
 	} {
 		m := tpl(clone(t, c.fx))
 		m.add("PartialDeny", "AWS::EC2::NetworkAclEntry", c.e)
-		out = append(out, twinCase{"partial " + c.name, c.fx, m, c.dests})
+		out = append(out, twinCase{"partial " + c.name, c.fx, m, c.dests, ""})
 	}
 	return out
 }
@@ -203,14 +207,18 @@ func crossCheck(t *testing.T, c twinCase) bool {
 		t.Fatalf("building the twin: %v", err)
 	}
 	defer tw.Close()
-	blocked := compareRun(t, tw, facts, false)
+	name := c.question
+	if name == "" {
+		name = "checkip.amazonaws.com"
+	}
+	blocked := compareRun(t, tw, facts, false, name)
 	for _, svc := range []string{"s3", "dynamodb"} {
-		compareService(t, tw, facts, svc)
+		compareService(t, tw, facts, svc, name)
 	}
 	dests := []netcheck.Destination{netcheck.DefaultDestination}
 	for _, v := range facts.Vpcs {
 		if len(v.Ipv6Cidrs) > 0 {
-			blocked = compareRun(t, tw, facts, true) || blocked
+			blocked = compareRun(t, tw, facts, true, name) || blocked
 			dests = append(dests, netcheck.Destination{Internet: netcheck.IPv6, Protocol: 6, Port: 443})
 			break
 		}
@@ -265,7 +273,7 @@ func compareWitnesses(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, dest n
 			t.Errorf("%s: witness %s reached the test internet as %s, not as one of the twin's Elastic IPs %v", dest, w, w.Seen, tw.ElasticIPs())
 		}
 	}
-	verdicts := netcheckVerdicts(report, dest.IsIPv6())
+	verdicts := netcheckVerdicts(report, dest.IsIPv6(), true)
 	for _, fr := range report.Functions {
 		for _, s := range fr.Subnets {
 			reachable := verdicts[fr.Function+"/"+s.Subnet]
@@ -291,11 +299,14 @@ func compareWitnesses(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, dest n
 
 // compareRun runs the twin once and compares each subnet's verdict with
 // netcheck's for the same question.
-func compareRun(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, ipv6 bool) bool {
+func compareRun(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, ipv6 bool, name string) bool {
 	dest, question := twinDest, "IPv4"
 	if ipv6 {
 		dest, question = twinDest6, "IPv6"
 	}
+	// The function resolves the name first (the twin's resolver, the
+	// VPC's DNS settings and DNS Firewall): netcheck is asked the same.
+	dest.Name = name
 	report, err := netcheck.Analyze(facts, dest, "")
 	if err != nil {
 		t.Fatal(err)
@@ -307,7 +318,7 @@ func compareRun(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, ipv6 bool) b
 	for _, r := range results {
 		got[r.Function+"/"+r.Subnet] = r
 	}
-	want := netcheckVerdicts(report, ipv6)
+	want := netcheckVerdicts(report, ipv6, false)
 	var keys []string
 	for k := range want {
 		keys = append(keys, k)
@@ -316,6 +327,7 @@ func compareRun(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, ipv6 bool) b
 	if len(results) != len(want) {
 		t.Errorf("%s: the twin ran %d function subnets, netcheck analyzed %d", question, len(results), len(want))
 	}
+	byName := dnsOnlyFailures(report)
 	blocked := false
 	for _, k := range keys {
 		r, ok := got[k]
@@ -324,6 +336,11 @@ func compareRun(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, ipv6 bool) b
 			continue
 		}
 		blocked = blocked || !r.Matched
+		// Where only the name's resolution fails, the real function must
+		// fail for that reason too: its lookup of the name.
+		if byName[k] && !r.Matched && !strings.Contains(r.Answer, "lookup "+name) {
+			t.Errorf("%s question, %s: netcheck fails only the name's resolution, but the function failed otherwise: %s", question, k, r.Answer)
+		}
 		if r.Matched != want[k] {
 			var b bytes.Buffer
 			report.WriteText(&b)
@@ -343,13 +360,14 @@ func compareRun(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, ipv6 bool) b
 // the endpoint deny it), yet packets go through the NAT device: the twin's
 // verdict is then compared with netcheck's for the stand-in's address as a
 // plain destination.
-func compareService(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, svc string) {
+func compareService(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, svc, name string) {
 	standIn := netip.PrefixFrom(netip.MustParseAddr(twin.Services[svc]), 32)
-	report, err := netcheck.Analyze(facts, netcheck.Destination{Service: svc, Prefix: standIn, Protocol: 6, Port: twin.InternetPort}, "")
+	// The function resolves its checkip name (answered with the stand-in).
+	report, err := netcheck.Analyze(facts, netcheck.Destination{Service: svc, Prefix: standIn, Protocol: 6, Port: twin.InternetPort, Name: name}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := netcheck.Analyze(facts, netcheck.Destination{Prefix: standIn, Protocol: 6, Port: twin.InternetPort}, "")
+	plain, err := netcheck.Analyze(facts, netcheck.Destination{Prefix: standIn, Protocol: 6, Port: twin.InternetPort, Name: name}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +381,7 @@ func compareService(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, svc stri
 	for _, r := range results {
 		got[r.Function+"/"+r.Subnet] = r
 	}
-	want, wantPlain := netcheckVerdicts(report, false), netcheckVerdicts(plain, false)
+	want, wantPlain := netcheckVerdicts(report, false, false), netcheckVerdicts(plain, false, false)
 	if len(results) != len(want) {
 		t.Errorf("%s: the twin ran %d function subnets, netcheck analyzed %d", svc, len(results), len(want))
 	}
@@ -404,7 +422,7 @@ func compareService(t *testing.T, tw *twin.Twin, facts *netcheck.Facts, svc stri
 // netcheckVerdicts are netcheck's per-subnet verdicts: the subnet's path
 // and the function-wide checks a packet can show (the security group; for
 // the IPv6 question, whether the function has IPv6 at all).
-func netcheckVerdicts(r *netcheck.Report, ipv6 bool) map[string]bool {
+func netcheckVerdicts(r *netcheck.Report, ipv6, packets bool) map[string]bool {
 	out := map[string]bool{}
 	for _, fr := range r.Functions {
 		fnOK := true
@@ -413,15 +431,67 @@ func netcheckVerdicts(r *netcheck.Report, ipv6 bool) map[string]bool {
 			if ipv6 && ch.Name == netcheck.CheckFunctionIpv6 {
 				skip = false
 			}
+			if packets && dnsChecks[ch.Name] {
+				skip = true
+			}
 			if !skip && ch.Status == netcheck.Fail {
 				fnOK = false
 			}
 		}
 		for _, s := range fr.Subnets {
-			out[fr.Function+"/"+s.Subnet] = fnOK && s.Reachable
+			reachable := s.Reachable
+			if packets {
+				// A witness is a packet to an address: the name's
+				// resolution is not its fate.
+				reachable = true
+				for _, ch := range s.Checks {
+					if !dnsChecks[ch.Name] && (ch.Status == netcheck.Fail || ch.Status == netcheck.Unknown) {
+						reachable = false
+					}
+				}
+			}
+			out[fr.Function+"/"+s.Subnet] = fnOK && reachable
 		}
 	}
 	return out
+}
+
+// dnsOnlyFailures are the function subnets whose only failing checks are
+// DNS checks (the name does not resolve; everything else would pass).
+func dnsOnlyFailures(r *netcheck.Report) map[string]bool {
+	out := map[string]bool{}
+	for _, fr := range r.Functions {
+		dns, other := false, false
+		note := func(ch netcheck.Check) {
+			if _, skip := notPacketChecks[ch.Name]; skip || (ch.Status != netcheck.Fail && ch.Status != netcheck.Unknown) {
+				return
+			}
+			if dnsChecks[ch.Name] {
+				dns = true
+			} else {
+				other = true
+			}
+		}
+		for _, ch := range fr.Checks {
+			note(ch)
+		}
+		fnDns, fnOther := dns, other
+		for _, s := range fr.Subnets {
+			dns, other = fnDns, fnOther
+			for _, ch := range s.Checks {
+				note(ch)
+			}
+			out[fr.Function+"/"+s.Subnet] = dns && !other
+		}
+	}
+	return out
+}
+
+// dnsChecks decide a name's resolution, which an invocation shows (the
+// function resolves its name first) and a witness, a packet to an
+// address, does not.
+var dnsChecks = map[string]bool{
+	netcheck.CheckDnsResolver: true, netcheck.CheckDnsServerPath: true, netcheck.CheckDnsServerSg: true, netcheck.CheckDnsFirewall: true,
 }
 
 // buildHandler builds the handler when a cloud assembly has no bootstrap.

@@ -90,7 +90,12 @@ func (t *Twin) addFunctionENI(fn *netcheck.Function, subnetID string, cfg Functi
 	if err := os.MkdirAll(etc, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(etc, "resolv.conf"), []byte("nameserver "+e.dns.String()+"\noptions timeout:2 attempts:2\n"), 0o644); err != nil {
+	var conf strings.Builder
+	for _, a := range t.nameServers {
+		fmt.Fprintf(&conf, "nameserver %s\n", a)
+	}
+	conf.WriteString("options timeout:2 attempts:2\n")
+	if err := os.WriteFile(filepath.Join(etc, "resolv.conf"), []byte(conf.String()), 0o644); err != nil {
 		return err
 	}
 	arn := "arn:aws:lambda:us-east-1:123456789012:function:" + functionName(fn)

@@ -91,6 +91,9 @@ func (t *Twin) hostAddr(subnet netip.Prefix) (netip.Addr, error) {
 			next = next.Next()
 		}
 	}
+	for t.reserved[next] {
+		next = next.Next()
+	}
 	if !subnet.Contains(next.Next()) {
 		return netip.Addr{}, fmt.Errorf("subnet %s has no free address left", subnet)
 	}

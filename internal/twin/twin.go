@@ -63,19 +63,25 @@ type Twin struct {
 	services     []*serviceStandIn
 	links        int // links to the test internet so far
 	resolver     *resolver
-	enis         []*functionENI
-	publicIPs    map[netip.Addr]netip.Addr // private address -> Elastic IP
-	eips         map[string]netip.Addr     // allocation -> Elastic IP
-	standIns     int                       // Elastic IPs given from TEST-NET-2 so far
-	nextAddr     map[netip.Prefix]netip.Addr
-	procs        []*exec.Cmd
-	closers      []io.Closer
-	etcDirs      []string
-	notes        []string
-	functionLog  io.Writer
-	record       string       // the run's record (runs.go), removed last by Close
-	probes       atomic.Int64 // witness probes so far (their source ports)
-	closeOnce    sync.Once
+	resolvers    []*resolver // the Amazon-provided one and the custom servers
+	// nameServers are the functions' DNS servers (the DHCP options'), in
+	// order; reserved are addresses the twin gave a server, which no
+	// function interface takes.
+	nameServers []netip.Addr
+	reserved    map[netip.Addr]bool
+	enis        []*functionENI
+	publicIPs   map[netip.Addr]netip.Addr // private address -> Elastic IP
+	eips        map[string]netip.Addr     // allocation -> Elastic IP
+	standIns    int                       // Elastic IPs given from TEST-NET-2 so far
+	nextAddr    map[netip.Prefix]netip.Addr
+	procs       []*exec.Cmd
+	closers     []io.Closer
+	etcDirs     []string
+	notes       []string
+	functionLog io.Writer
+	record      string       // the run's record (runs.go), removed last by Close
+	probes      atomic.Int64 // witness probes so far (their source ports)
+	closeOnce   sync.Once
 }
 
 // SubnetResult is what a function answered from one subnet.
@@ -128,7 +134,7 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 	rand.Read(suffix)
 	t = &Twin{facts: facts, id: newRunID(hex.EncodeToString(suffix)), natGateways: map[string]*natGateway{}, natInstances: map[string]*natInstance{},
 		igws: map[string]*internetGateway{}, eigws: map[string]*egressOnlyGateway{}, publicIPs: map[netip.Addr]netip.Addr{}, eips: map[string]netip.Addr{},
-		nextAddr: map[netip.Prefix]netip.Addr{}, functionLog: opts.FunctionLog}
+		nextAddr: map[netip.Prefix]netip.Addr{}, reserved: map[netip.Addr]bool{}, functionLog: opts.FunctionLog}
 	if t.functionLog == nil {
 		t.functionLog = io.Discard
 	}
@@ -164,13 +170,16 @@ func Build(facts *netcheck.Facts, opts Options) (t *Twin, err error) {
 	if t.router, err = t.newNS("vpc", true); err != nil {
 		return t, err
 	}
-	if _, err = t.startResolver(vpc.Cidr, names); err != nil {
+	if _, err = t.startResolver(vpc, names); err != nil {
 		return t, err
 	}
 	if err = t.startInternet(names); err != nil {
 		return t, err
 	}
 	if err = t.startEcho(); err != nil {
+		return t, err
+	}
+	if t.nameServers, err = t.startCustomDNS(vpc, names); err != nil {
 		return t, err
 	}
 	if err = t.startServices(vpc); err != nil {
@@ -377,8 +386,10 @@ func (t *Twin) ElasticIPs() map[string]netip.Addr { return t.eips }
 // function must answer with its own IPv6 address (no translation: through
 // an egress-only or internet gateway). Runs of one twin must not overlap.
 func (t *Twin) Run(ctx context.Context, ipv6 bool) []SubnetResult {
-	t.resolver.ipv6.Store(ipv6)
-	t.resolver.service.Store(nil)
+	for _, r := range t.resolvers {
+		r.ipv6.Store(ipv6)
+		r.service.Store(nil)
+	}
 	return t.run(ctx, ipv6, "")
 }
 
@@ -392,10 +403,16 @@ func (t *Twin) RunService(ctx context.Context, svc string) ([]SubnetResult, erro
 	if s == nil {
 		return nil, fmt.Errorf("the twin has no stand-in for service %q (it has s3 and dynamodb)", svc)
 	}
-	t.resolver.ipv6.Store(false)
 	a := s.addr
-	t.resolver.service.Store(&a)
-	defer t.resolver.service.Store(nil)
+	for _, r := range t.resolvers {
+		r.ipv6.Store(false)
+		r.service.Store(&a)
+	}
+	defer func() {
+		for _, r := range t.resolvers {
+			r.service.Store(nil)
+		}
+	}()
 	return t.run(ctx, false, svc), nil
 }
 
