@@ -60,7 +60,13 @@ func (t *Twin) startResolver(vpc *netcheck.Vpc, names []string) (netip.Addr, err
 		t.notef("VPC %s has EnableDnsSupport false: the Amazon-provided resolver does not answer", vpc.ID)
 	}
 	fw, id := t.facts.DnsFirewall, vpc.ID
-	r.firewall = func(name string) netcheck.FirewallVerdict { return fw.Decide(id, name) }
+	if fw.NotRead != "" {
+		// Nothing is known of DNS Firewall here (netcheck says UNKNOWN):
+		// the twin resolves unfiltered rather than failing every name.
+		t.notef("DNS Firewall was not read (%s): the twin resolves names unfiltered", fw.NotRead)
+	} else {
+		r.firewall = func(name string) netcheck.FirewallVerdict { return fw.Decide(id, name) }
+	}
 	t.resolver = r
 	return a, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 
+	"github.com/vpclambda/vpclambda/internal/localaws"
 	"github.com/vpclambda/vpclambda/netcheck"
 	"github.com/vpclambda/vpclambda/netcheck/awsfacts"
 )
@@ -113,6 +114,35 @@ func allowListRemoved(ctx context.Context, c *clients, outputs map[string]string
 	}
 	if got := rep.Find(netcheck.CheckDnsFirewall); got == nil || got.Status != netcheck.Pass {
 		return fmt.Errorf("after removing the allow-list: %+v", got)
+	}
+	return nil
+}
+
+// invokeBlockedName invokes the function (in the VPC twin of the deployed
+// network) when DNS Firewall blocks the name it asks for: its lookup must
+// fail as DNS Firewall answers (NXDOMAIN: no such host), and netcheck
+// --stack must say the same name is blocked.
+func invokeBlockedName(ctx context.Context, c *clients, outputs map[string]string, name string) error {
+	facts, err := awsfacts.NewClients(c.cfg).FromStack(ctx, stack)
+	if err != nil {
+		return err
+	}
+	rep, err := netcheck.Analyze(facts, netcheck.Destination{Name: name, Internet: netcheck.IPv4, Protocol: 6, Port: 443}, "")
+	if err != nil {
+		return err
+	}
+	if got := rep.Find(netcheck.CheckDnsFirewall); got == nil || got.Status != netcheck.Fail {
+		return fmt.Errorf("netcheck --stack --dest %s: %+v, want FAIL", name, got)
+	}
+	if !c.twin {
+		return nil
+	}
+	r, err := localaws.Invoke(ctx, c.cfg, outputs["FunctionName"], outputs["NatPublicIps"])
+	if err != nil {
+		return err
+	}
+	if r.Pass || !strings.Contains(r.Error, "lookup "+name) || !strings.Contains(r.Error, "no such host") {
+		return fmt.Errorf("the function answered %s with %s blocked; want its lookup to fail with no such host", r, name)
 	}
 	return nil
 }

@@ -180,6 +180,12 @@ func TestLifecycle(t *testing.T) {
 	})
 	step("allow-list deployed and decided by netcheck --stack", func() error { return allowListDeployed(ctx, c, outputs) })
 	sameNetwork(t, deployed, networkIDs(t, ctx, c), "adding the allow-list")
+	step("invoke: checkip.amazonaws.com allowed", func() error { return invokeAnswersNatIP(ctx, c, outputs) })
+	step("cdk deploy -c allowedDomains=api.example.com", func() error {
+		outputs, err = cdk.Deploy(ctx, stack, "memorySize=256", "allowedDomains=api.example.com")
+		return err
+	})
+	step("invoke: checkip.amazonaws.com blocked", func() error { return invokeBlockedName(ctx, c, outputs, "checkip.amazonaws.com") })
 	step("cdk deploy without allowedDomains", func() error {
 		outputs, err = cdk.Deploy(ctx, stack, "memorySize=256")
 		return err
