@@ -172,6 +172,14 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 	"natInstances": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		return constructVariant(&vpclambda.VpcLambdaProps{NatProvider: vpclambda.NatInstances(nil)})(app)
 	},
+	"regional": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		return constructVariant(&vpclambda.VpcLambdaProps{NatProvider: vpclambda.RegionalNatGateway(nil)})(app)
+	},
+	"regionalManual": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		return constructVariant(&vpclambda.VpcLambdaProps{MaxAzs: jsii.Number(3), NatProvider: vpclambda.RegionalNatGateway(&vpclambda.RegionalNatGatewayOptions{
+			ElasticIpsPerAz: jsii.Number(2), MaxDrainDuration: awscdk.Duration_Seconds(jsii.Number(600)),
+		})})(app)
+	},
 	"ipv6": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		return constructVariant(&vpclambda.VpcLambdaProps{
 			Ipv6: jsii.Bool(true), NatGateways: jsii.Number(2), AllowedEgress: &[]awsec2.Port{awsec2.Port_Tcp(jsii.Number(443))},

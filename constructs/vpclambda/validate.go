@@ -16,7 +16,7 @@ import (
 type networkPlan struct {
 	cidr      netip.Prefix
 	azs       []*string
-	nats      int
+	nat       natLayout // what provider needs: public subnets, private route tables
 	provider  NatProvider
 	ipv6      bool
 	endpoints []GatewayEndpointService
@@ -98,7 +98,11 @@ func planNetwork(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *networkPl
 		ps.add("NatGateways", showNum(p.NatGateways), "is set together with NatProvider",
 			"set the count in the provider (vpclambda.NatGateways(&vpclambda.NatGatewayOptions{Count: ...})) and remove NatGateways")
 	}
-	np.nats = np.provider.plan(ps, "NatProvider", nAzs)
+	np.nat = np.provider.plan(ps, "NatProvider", natVpc{nAzs: nAzs, azs: np.azs})
+	if np.nat.publicSubnets == 0 && p.PublicSubnetCidrMask != nil {
+		ps.add("PublicSubnetCidrMask", showNum(p.PublicSubnetCidrMask), "is set, but the NatProvider needs no public subnet (a regional NAT gateway sits in no subnet of the VPC)",
+			"remove PublicSubnetCidrMask")
+	}
 	np.ipv6 = p.Ipv6 != nil && *p.Ipv6
 	np.endpoints = planGatewayEndpoints(ps, p.GatewayEndpoints)
 
@@ -112,7 +116,7 @@ func planNetwork(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *networkPl
 		} else if pubBits < prefix.Bits() {
 			ps.add("PublicSubnetCidrMask", fmt.Sprint(pubBits), fmt.Sprintf("is larger than the VPC block %s", prefix), fmt.Sprintf("use /%d or longer", prefix.Bits()))
 		} else {
-			layout, lmsg, lfix := layoutSubnets(prefix, nAzs, privBits, np.nats, pubBits)
+			layout, lmsg, lfix := layoutSubnets(prefix, nAzs, privBits, np.nat.publicSubnets, pubBits)
 			if lmsg != "" {
 				ps.add("VpcCidr", fmt.Sprintf("%q", cidr), lmsg, lfix)
 			}

@@ -54,11 +54,14 @@ type Network struct {
 	InternetGateway awsec2.CfnInternetGateway
 	// GatewayAttachment attaches InternetGateway to Vpc.
 	GatewayAttachment awsec2.CfnVPCGatewayAttachment
-	// PublicSubnets has one subnet per NAT gateway, in the first AZs.
+	// PublicSubnets has one subnet per NAT gateway or instance, in the
+	// first AZs (none with RegionalNatGateway).
 	PublicSubnets []awsec2.CfnSubnet
 	// PrivateSubnets has one subnet per AZ: the function's subnets.
 	PrivateSubnets []awsec2.CfnSubnet
-	// PublicRouteTable is shared by the public subnets.
+	// PublicRouteTable is shared by the public subnets (nil when there
+	// are none, as with RegionalNatGateway; so are PublicDefaultRoute and
+	// PublicNetworkAcl).
 	PublicRouteTable awsec2.CfnRouteTable
 	// PublicDefaultRoute is 0.0.0.0/0 -> internet gateway.
 	PublicDefaultRoute awsec2.CfnRoute
@@ -77,6 +80,14 @@ type Network struct {
 	// SecondaryElasticIps[i] are the further Elastic IPs of NAT gateway i
 	// (NatGatewayOptions.ElasticIpsPerGateway above 1); empty otherwise.
 	SecondaryElasticIps [][]awsec2.CfnEIP
+	// RegionalNatGateway is the regional NAT gateway (with
+	// RegionalNatGateway): one for the VPC, in no subnet; every private
+	// route table sends 0.0.0.0/0 to it. Nil otherwise.
+	RegionalNatGateway awsec2.CfnNatGateway
+	// RegionalNatGatewayElasticIps[i] are the Elastic IPs the construct
+	// created for the regional NAT gateway in AZ i (manual mode with
+	// RegionalNatGatewayOptions.ElasticIpsPerAz); empty otherwise.
+	RegionalNatGatewayElasticIps [][]awsec2.CfnEIP
 	// NatInstances are the NAT instances (with NatInstances), NatInstances[i]
 	// in PublicSubnets[i].
 	NatInstances []awsec2.CfnInstance
