@@ -116,7 +116,19 @@ func (s *Stack) addOutputs() {
 				ips = append(ips, more.AttrPublicIp())
 			}
 		}
-		out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+		for _, az := range vl.Network.RegionalNatGatewayElasticIps {
+			for _, eip := range az {
+				ips = append(ips, eip.AttrPublicIp())
+			}
+		}
+		// A regional NAT gateway in automatic mode has addresses AWS
+		// chooses: the template cannot name them.
+		if len(ips) > 0 {
+			out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+		}
+		if nat := vl.Network.RegionalNatGateway; nat != nil {
+			out("RegionalNatGatewayId", "The regional NAT gateway: the function reaches the internet from its address in the function's AZ (aws ec2 describe-nat-gateways)", nat.AttrNatGatewayId())
+		}
 	}
 	if s.Guardrails != nil {
 		out("GuardrailPolicyArn", "Customer managed policy keeping Lambda functions in this network: attach it to the roles that deploy functions",
@@ -166,7 +178,7 @@ var ContextKeys = map[string]string{
 	"maxAzs":           "MaxAzs",
 	"natGateways":      "NatGateways",
 	"memorySize":       "Function.MemorySize",
-	"natProvider":      "NatProvider: gateway (default) or instance; natGateways is then the number of instances",
+	"natProvider":      "NatProvider: gateway (default), regional (one regional NAT gateway) or instance; natGateways is then the number of instances",
 	"ipv6":             "Ipv6: true for a dual-stack VPC (default false)",
 	"gatewayEndpoints": "GatewayEndpoints: s3,dynamodb (default), s3, dynamodb or none",
 	"guardrails":       "true adds the guardrail policy (Lambda functions only in this network) for deployer roles (default false)",
@@ -216,13 +228,15 @@ func PropsFromContext(node constructs.Node) (id string, props *StackProps, err e
 	if v, ok := get("natProvider"); ok {
 		switch v {
 		case "gateway":
+		case "regional": // regionalNatContext, below
 		case "instance":
 			props.Construct.NatProvider = vpclambda.NatInstances(&vpclambda.NatInstanceOptions{Count: props.Construct.NatGateways})
 			props.Construct.NatGateways = nil
 		default:
-			problems = append(problems, fmt.Sprintf("context natProvider = %q is not a NAT provider; fix: -c natProvider=gateway or -c natProvider=instance", v))
+			problems = append(problems, fmt.Sprintf("context natProvider = %q is not a NAT provider; fix: -c natProvider=gateway, -c natProvider=regional or -c natProvider=instance", v))
 		}
 	}
+	problems = append(problems, regionalNatContext(get, num, &props.Construct)...)
 	if v, ok := get("ipv6"); ok {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

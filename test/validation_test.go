@@ -393,7 +393,7 @@ func TestContextIsParsedWithClearErrors(t *testing.T) {
 		`{"memorySize":"big"}`:                      `context memorySize = "big" is not a number`,
 		`{"account":"111111111111"}`:                "account and region must be given together",
 		`{"region":"eu-west-1"}`:                    "account and region must be given together",
-		`{"natProvider":"nat"}`:                     `context natProvider = "nat" is not a NAT provider; fix: -c natProvider=gateway or -c natProvider=instance`,
+		`{"natProvider":"nat"}`:                     `context natProvider = "nat" is not a NAT provider; fix: -c natProvider=gateway, -c natProvider=regional or -c natProvider=instance`,
 		`{"ipv6":"yes"}`:                            `context ipv6 = "yes" is not true or false`,
 		`{"maxAZs":"3"}`:                            "context maxAZs = 3 is not a setting of this app; did you mean maxAzs (MaxAzs)? fix: -c maxAzs=...",
 		`{"natGateway":"2"}`:                        "did you mean natGateways",
