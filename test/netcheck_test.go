@@ -60,11 +60,8 @@ func clone(t *testing.T, f *fixture) map[string]interface{} {
 }
 
 // netcheckPending are variants whose internet path netcheck does not follow
-// yet, each with the reason; the test says it skipped them.
-var netcheckPending = map[string]string{
-	"regional":       "netcheck does not follow a regional NAT gateway yet",
-	"regionalManual": "netcheck does not follow a regional NAT gateway yet",
-}
+// yet, each with the reason; the test says it skipped them. (None today.)
+var netcheckPending = map[string]string{}
 
 func TestNetcheckPassesEveryVariant(t *testing.T) {
 	var names []string
@@ -104,7 +101,17 @@ func TestNetcheckPassesEveryVariant(t *testing.T) {
 					}
 				}
 				instances := len(f.resources("AWS::EC2::Instance"))
-				shared := len(f.resources("AWS::EC2::NatGateway"))+instances < len(fr.Subnets)
+				// A regional NAT gateway is in every AZ it serves: never
+				// a single NAT for several AZs.
+				zonal, regional := 0, 0
+				for _, id := range f.resources("AWS::EC2::NatGateway") {
+					if f.props(id)["AvailabilityMode"] == "regional" {
+						regional++
+					} else {
+						zonal++
+					}
+				}
+				shared := regional == 0 && zonal+instances < len(fr.Subnets)
 				if single != shared {
 					t.Errorf("%s: single-NAT warning = %v, want %v", fr.Function, single, shared)
 				}

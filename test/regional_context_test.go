@@ -16,15 +16,15 @@ import (
 // is an error naming the key, the value and the fix.
 func TestRegionalContextErrors(t *testing.T) {
 	for ctx, want := range map[string]string{
-		`{"natEipsPerAz":"2"}`: `context natEipsPerAz = "2" applies only to a regional NAT gateway; fix: add -c natProvider=regional, or remove natEipsPerAz`,
+		`{"natEipsPerAz":"2"}`:                                        `context natEipsPerAz = "2" applies only to a regional NAT gateway; fix: add -c natProvider=regional, or remove natEipsPerAz`,
 		`{"natProvider":"instance","natMaxDrainSeconds":"60"}`:        `context natMaxDrainSeconds = "60" applies only to a regional NAT gateway`,
-		`{"natAllocationIds":"us-east-1a:eipalloc-0a"}`:                `context natAllocationIds = "us-east-1a:eipalloc-0a" applies only to a regional NAT gateway`,
-		`{"natProvider":"regional","natGateways":"2"}`:                 `context natGateways = "2" does not apply to a regional NAT gateway (one gateway serves every AZ); fix: remove natGateways, or use -c natProvider=gateway`,
-		`{"natProvider":"regional","natEipsPerAz":"two"}`:              `context natEipsPerAz = "two" is not a number; fix: -c natEipsPerAz=<number>`,
-		`{"natProvider":"regional","natMaxDrainSeconds":"long"}`:       `context natMaxDrainSeconds = "long" is not a number`,
-		`{"natProvider":"regional","natAllocationIds":"eipalloc-0a"}`:  `context natAllocationIds = "eipalloc-0a" has "eipalloc-0a", which is not zone:allocation-id; fix: -c natAllocationIds=us-east-1a:eipalloc-`,
-		`{"natProvider":"regional","natAllocationIds":"a:x,a:y"}`:      `context natAllocationIds = "a:x,a:y" lists zone a twice`,
-		`{"natProvider":"regional","natEipPerAz":"1"}`:                 "did you mean natEipsPerAz",
+		`{"natAllocationIds":"us-east-1a:eipalloc-0a"}`:               `context natAllocationIds = "us-east-1a:eipalloc-0a" applies only to a regional NAT gateway`,
+		`{"natProvider":"regional","natGateways":"2"}`:                `context natGateways = "2" does not apply to a regional NAT gateway (one gateway serves every AZ); fix: remove natGateways, or use -c natProvider=gateway`,
+		`{"natProvider":"regional","natEipsPerAz":"two"}`:             `context natEipsPerAz = "two" is not a number; fix: -c natEipsPerAz=<number>`,
+		`{"natProvider":"regional","natMaxDrainSeconds":"long"}`:      `context natMaxDrainSeconds = "long" is not a number`,
+		`{"natProvider":"regional","natAllocationIds":"eipalloc-0a"}`: `context natAllocationIds = "eipalloc-0a" has "eipalloc-0a", which is not zone:allocation-id; fix: -c natAllocationIds=us-east-1a:eipalloc-`,
+		`{"natProvider":"regional","natAllocationIds":"a:x,a:y"}`:     `context natAllocationIds = "a:x,a:y" lists zone a twice`,
+		`{"natProvider":"regional","natEipPerAz":"1"}`:                "did you mean natEipsPerAz",
 	} {
 		var err error
 		must(t, func() {
