@@ -187,3 +187,23 @@ func TestNetcheckRegionalPicture(t *testing.T) {
 		}
 	}
 }
+
+// brokenRegionalWaysOut break the regional NAT gateway variants (for
+// brokenWaysOut: netcheck must find each, the twin must agree).
+func brokenRegionalWaysOut(t *testing.T) []brokenWayOut {
+	auto, manual := get(t, "regional"), get(t, "regionalManual")
+	autoNat := one(t, auto, "AWS::EC2::NatGateway", "")
+	manualNat := one(t, manual, "AWS::EC2::NatGateway", "")
+	attachment := one(t, auto, "AWS::EC2::VPCGatewayAttachment", "")
+	return []brokenWayOut{
+		{"regional NAT gateway: manual mode without the third AZ", manual, netcheck.DefaultDestination,
+			func(m tpl) {
+				p := m.props(manualNat)
+				p["AvailabilityZoneAddresses"] = p["AvailabilityZoneAddresses"].([]interface{})[:2]
+			},
+			netcheck.CheckNatGateway, manualNat, 1, "manual mode and serves only az1, az2 (AvailabilityZoneAddresses); the subnet is in az3", false},
+		{"regional NAT gateway: no internet gateway attached", auto, netcheck.DefaultDestination,
+			func(m tpl) { delete(m.res(), attachment) },
+			netcheck.CheckInternetGateway, autoNat, 2, "no internet gateway is attached to VPC", false},
+	}
+}

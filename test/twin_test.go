@@ -77,10 +77,6 @@ type twinCase struct {
 func twinCases(t *testing.T) []twinCase {
 	var cases []twinCase
 	for _, name := range variantNames() {
-		if strings.HasPrefix(name, "regional") {
-			t.Logf("variant %s skipped: the twin does not model a regional NAT gateway yet", name)
-			continue
-		}
 		f := get(t, name)
 		cases = append(cases, twinCase{"variant " + name, f, tpl(clone(t, f))})
 	}
