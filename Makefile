@@ -109,8 +109,10 @@ twin: synth twin-deps
 # the VPC twin of that network: root) and print its answer with PASS or
 # FAIL. It installs what the twin needs (twin-deps) when missing. It keeps
 # running until destroy-local.
+# LOCALAWS_FLAGS passes settings, e.g. LOCALAWS_FLAGS='-c natProvider=regional'.
+LOCALAWS_FLAGS ?=
 deploy-local: node_modules/.installed twin-deps
-	go run ./cmd/localaws up
+	go run ./cmd/localaws up $(LOCALAWS_FLAGS)
 
 # cdk destroy against the local emulator, then stop it (by its PID).
 destroy-local:

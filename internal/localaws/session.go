@@ -198,7 +198,11 @@ func invokeStep(ctx context.Context, out io.Writer, cfg aws.Config, state *State
 		fmt.Fprintln(out, "    skipped: the emulator has no VPC twin (it needs root; see above)")
 		return nil, nil
 	}
-	r, err := Invoke(ctx, cfg, outputs["FunctionName"], outputs["NatPublicIps"])
+	ips, err := NatPublicIPs(ctx, cfg, outputs) // regional.go
+	if err != nil {
+		return nil, err
+	}
+	r, err := Invoke(ctx, cfg, outputs["FunctionName"], ips)
 	if err != nil {
 		return nil, fmt.Errorf("invoking the deployed function: %w", err)
 	}
