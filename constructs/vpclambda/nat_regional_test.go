@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -223,6 +224,114 @@ func TestRegionalNatGatewayErrors(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := synthNetwork(t, c.env, &c.props)
+			if err == nil {
+				t.Fatal("want a validation error, got none")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+// existingVpc is aws-cdk's L2 Vpc in two AZs with the given subnets and no
+// NAT gateways of its own.
+func existingVpc(stack awscdk.Stack, subnets ...*awsec2.SubnetConfiguration) awsec2.Vpc {
+	return awsec2.NewVpc(stack, jsii.String("Existing"), &awsec2.VpcProps{
+		MaxAzs: jsii.Number(2), NatGateways: jsii.Number(0), SubnetConfiguration: &subnets, RestrictDefaultSecurityGroup: jsii.Bool(false),
+	})
+}
+
+func synthExisting(t *testing.T, subnets []*awsec2.SubnetConfiguration, sel *awsec2.SubnetSelection, provider NatProvider) (map[string]map[string]interface{}, error) {
+	t.Helper()
+	var out map[string]map[string]interface{}
+	var verr error
+	if err := CatchJsii(func() {
+		app := awscdk.NewApp(nil)
+		stack := awscdk.NewStack(app, jsii.String("Existing"), nil)
+		vpc := existingVpc(stack, subnets...)
+		if _, verr = NewVpcLambda(stack, "VpcLambda", &VpcLambdaProps{Vpc: vpc, PrivateSubnets: sel, NatProvider: provider,
+			Function: &FunctionOptions{Code: awslambda.Code_FromInline(jsii.String("x")), Runtime: awslambda.Runtime_PYTHON_3_13(), Handler: jsii.String("index.handler")}}); verr != nil {
+			return
+		}
+		b, _ := json.Marshal((*assertions.Template_FromStack(stack, nil).ToJSON())["Resources"])
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatal(err)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out, verr
+}
+
+var (
+	publicTier   = &awsec2.SubnetConfiguration{Name: jsii.String("Public"), SubnetType: awsec2.SubnetType_PUBLIC}
+	isolatedTier = &awsec2.SubnetConfiguration{Name: jsii.String("Isolated"), SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}
+	isolated     = &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}
+)
+
+// With an existing VPC (Vpc), RegionalNatGateway adds the gateway to it
+// and a default route to each selected subnet's route table; the function
+// waits for them.
+func TestRegionalNatGatewayInExistingVpc(t *testing.T) {
+	rs, err := synthExisting(t, []*awsec2.SubnetConfiguration{publicTier, isolatedTier}, isolated, RegionalNatGateway(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nats := idsOf(rs, "AWS::EC2::NatGateway")
+	if len(nats) != 1 {
+		t.Fatalf("want one NAT gateway, got %v", nats)
+	}
+	p := rs[nats[0]]["Properties"].(map[string]interface{})
+	if p["AvailabilityMode"] != "regional" || !strings.Contains(jsonOf(p["VpcId"]), "Existing") || p["SubnetId"] != nil {
+		t.Errorf("regional gateway: %s", jsonOf(p))
+	}
+	if !strings.Contains(jsonOf(rs[nats[0]]["DependsOn"]), "IGW") {
+		t.Errorf("the gateway must wait for the VPC's internet gateway attachment: %s", jsonOf(rs[nats[0]]["DependsOn"]))
+	}
+	var toNat []string
+	for _, r := range idsOf(rs, "AWS::EC2::Route") {
+		rp := rs[r]["Properties"].(map[string]interface{})
+		if strings.Contains(jsonOf(rp["NatGatewayId"]), nats[0]) {
+			if rp["DestinationCidrBlock"] != "0.0.0.0/0" || !strings.Contains(jsonOf(rp["RouteTableId"]), "Isolated") {
+				t.Errorf("route %s: %s", r, jsonOf(rp))
+			}
+			toNat = append(toNat, r)
+		}
+	}
+	if len(toNat) != 2 {
+		t.Fatalf("want a default route in each isolated subnet's route table, got %v", toNat)
+	}
+	fn := idsOf(rs, "AWS::Lambda::Function")[0]
+	for _, r := range append(toNat, nats[0]) {
+		if !strings.Contains(jsonOf(rs[fn]["DependsOn"]), r) {
+			t.Errorf("the function must wait for %s", r)
+		}
+	}
+}
+
+func TestRegionalNatGatewayInExistingVpcErrors(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		subnets  []*awsec2.SubnetConfiguration
+		sel      *awsec2.SubnetSelection
+		provider NatProvider
+		want     []string
+	}{
+		{"no internet gateway", []*awsec2.SubnetConfiguration{isolatedTier}, isolated, RegionalNatGateway(nil),
+			[]string{"Vpc = Existing/Existing: has no internet gateway: a regional NAT gateway sends its traffic out through the VPC's internet gateway", "fix: give the VPC a public subnet"}},
+		{"subnets with their own default route", []*awsec2.SubnetConfiguration{publicTier, isolatedTier, {Name: jsii.String("Egress"), SubnetType: awsec2.SubnetType_PUBLIC}}, &awsec2.SubnetSelection{SubnetGroupName: jsii.String("Egress")}, RegionalNatGateway(nil),
+			[]string{"PrivateSubnets[0]", "already routes 0.0.0.0/0 (its DefaultRoute)", "fix: select subnets without a default route (SubnetType PRIVATE_ISOLATED)"}},
+		{"manual mode needs the zones", []*awsec2.SubnetConfiguration{publicTier, isolatedTier}, isolated,
+			RegionalNatGateway(&RegionalNatGatewayOptions{AllocationIds: map[string][]string{"us-east-1a": {"eipalloc-0000000000000000a"}}}),
+			[]string{"NatProvider.AllocationIds = {us-east-1a}: needs the VPC's Availability Zone names at synth time"}},
+		{"zonal providers shape a new VPC only", []*awsec2.SubnetConfiguration{publicTier, isolatedTier}, isolated, NatInstances(nil),
+			[]string{"NatProvider = set: shapes a new VPC and cannot apply to the existing VPC given in Vpc"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := synthExisting(t, c.subnets, c.sel, c.provider)
 			if err == nil {
 				t.Fatal("want a validation error, got none")
 			}

@@ -27,6 +27,7 @@ type networkPlan struct {
 type existingPlan struct {
 	vpc     awsec2.IVpc
 	subnets []awsec2.ISubnet
+	nat     existingVpcNat // the way out the construct adds (RegionalNatGateway); nil for none
 }
 
 func wholeNumber(ps *problems, prop string, v *float64, def, min, max int, fix string) int {
@@ -160,7 +161,7 @@ func planExisting(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *existing
 	}{
 		{"VpcCidr", p.VpcCidr != nil}, {"MaxAzs", p.MaxAzs != nil}, {"AvailabilityZones", p.AvailabilityZones != nil},
 		{"NatGateways", p.NatGateways != nil}, {"PrivateSubnetCidrMask", p.PrivateSubnetCidrMask != nil},
-		{"PublicSubnetCidrMask", p.PublicSubnetCidrMask != nil}, {"NatProvider", p.NatProvider != nil},
+		{"PublicSubnetCidrMask", p.PublicSubnetCidrMask != nil}, {"NatProvider", p.NatProvider != nil && !isExistingVpcNat(p.NatProvider)},
 		{"GatewayEndpoints", p.GatewayEndpoints != nil},
 	} {
 		if c.set {
@@ -221,7 +222,17 @@ func planExisting(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *existing
 			}
 		}
 	}
-	return &existingPlan{vpc: p.Vpc, subnets: subnets}
+	ep := &existingPlan{vpc: p.Vpc, subnets: subnets}
+	if nat, ok := p.NatProvider.(existingVpcNat); ok { // nat_regional_existing.go
+		nat.planExisting(ps, "NatProvider", stack, p.Vpc, subnets)
+		ep.nat = nat
+	}
+	return ep
+}
+
+func isExistingVpcNat(p NatProvider) bool {
+	_, ok := p.(existingVpcNat)
+	return ok
 }
 
 // subnetDualStack tells, for a subnet defined in this app (one with a

@@ -192,9 +192,15 @@ type VpcLambda struct {
 	// LogEncryptionKey is VpcLambdaProps.LogEncryptionKey (nil for none).
 	LogEncryptionKey awskms.IKey
 
-	ipv6  bool   // dual-stack subnets: functions allow IPv6
-	path  string // the construct's path, read once (each read is a round trip to the CDK)
-	reads reads  // other values read once (reads.go)
+	// ExistingVpcNat is the regional NAT gateway and routes the construct
+	// added to an existing VPC (Vpc with NatProvider RegionalNatGateway);
+	// nil otherwise.
+	ExistingVpcNat *ExistingVpcNat
+
+	existingPath []awscdk.CfnResource // ExistingVpcNat's resources, before the functions
+	ipv6         bool                 // dual-stack subnets: functions allow IPv6
+	path         string               // the construct's path, read once (each read is a round trip to the CDK)
+	reads        reads                // other values read once (reads.go)
 }
 
 // NewVpcLambda validates props and builds the construct. When props are
@@ -262,6 +268,9 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 	} else {
 		v.Vpc = ep.vpc
 		v.PrivateSubnets = ep.subnets
+		if ep.nat != nil {
+			v.existingPath = ep.nat.provideExisting(v, ep.vpc, ep.subnets)
+		}
 	}
 
 	allowAll := props.AllowedEgress == nil
@@ -414,6 +423,9 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 		for _, r := range v.Network.internetPath {
 			before = append(before, r)
 		}
+	}
+	for _, r := range v.existingPath {
+		before = append(before, r)
 	}
 	// One construct dependency for all of them (a resource's dependencies
 	// on other resources of its stack become its DependsOn, as with

@@ -47,9 +47,15 @@ func (t *Twin) addRegionalNatGateway(gw *netcheck.NatGateway, vpc *netcheck.Vpc)
 	addrs := map[string]netip.Addr{}
 	taken := map[netip.Addr]bool{}
 	for _, az := range azs {
-		a, err := t.outsideSubnets(vpc, taken)
-		if err != nil {
-			return fmt.Errorf("regional NAT gateway %s: %w", gw.ID, err)
+		a, ok := t.outsideSubnets(vpc, taken)
+		if !ok {
+			// The subnets fill the VPC's block (aws-cdk's Vpc does that):
+			// a free address of a subnet of the AZ, taken from it. Only its
+			// uniqueness matters in the twin; no network ACL applies to it.
+			var err error
+			if a, err = t.hostAddr(netip.MustParsePrefix(t.azCidrs(vpc, az)[0])); err != nil {
+				return fmt.Errorf("regional NAT gateway %s: %w", gw.ID, err)
+			}
 		}
 		addrs[az], taken[a] = a, true
 	}
@@ -176,8 +182,9 @@ func (t *Twin) regionalRouteTable(gw *netcheck.NatGateway, vpc *netcheck.Vpc) *n
 }
 
 // outsideSubnets picks a free address of the VPC's block that is in none
-// of its subnets, from the end of the block down, not one of taken.
-func (t *Twin) outsideSubnets(vpc *netcheck.Vpc, taken map[netip.Addr]bool) (netip.Addr, error) {
+// of its subnets, from the end of the block down, not one of taken; false
+// when there is none.
+func (t *Twin) outsideSubnets(vpc *netcheck.Vpc, taken map[netip.Addr]bool) (netip.Addr, bool) {
 	used := map[netip.Addr]bool{}
 	for a := range taken {
 		used[a] = true
@@ -205,10 +212,10 @@ func (t *Twin) outsideSubnets(vpc *netcheck.Vpc, taken map[netip.Addr]bool) (net
 			}
 		}
 		if !inSubnet {
-			return a, nil
+			return a, true
 		}
 	}
-	return netip.Addr{}, fmt.Errorf("VPC %s has no address outside its subnets for the twin's regional NAT gateway", vpc.ID)
+	return netip.Addr{}, false
 }
 
 // eipFor is the public address a flow from a subnet in az leaves by: a
