@@ -112,10 +112,12 @@ twin: synth twin-deps
 # terminal, kill of make or of the command) it stops the emulator and the
 # twin: make runs the built command itself (exec, not go run, which would
 # stand between them and not pass a signal on).
+# LOCALAWS_FLAGS passes settings, e.g. LOCALAWS_FLAGS='-c natProvider=regional'.
 LOCALAWS := .local-aws/bin/localaws
+LOCALAWS_FLAGS ?=
 deploy-local: node_modules/.installed twin-deps
 	go build -o $(LOCALAWS) ./cmd/localaws
-	exec $(LOCALAWS) up
+	exec $(LOCALAWS) up $(LOCALAWS_FLAGS)
 
 # cdk destroy against the local emulator, then stop it (by its PID), also
 # when interrupted.

@@ -358,7 +358,8 @@ func resilienceWarnings(f *Facts, fn *Function, natAzs map[string]map[string]boo
 		if s := f.Subnets[dev.subnet]; s != nil && s.AZ != "" {
 			natAz = " in " + s.AZ
 		}
-		if len(natAzs[n]) > 1 {
+		// A regional NAT gateway is in every AZ it serves: no single AZ.
+		if len(natAzs[n]) > 1 && !dev.regional {
 			out = append(out, Check{Name: CheckSingleNat, Status: Warn, Resource: n,
 				Reason: fmt.Sprintf("one %s%s serves subnets in %d AZs (%s): if its AZ fails, the function loses internet access in every AZ", dev.what, natAz, len(natAzs[n]), joinKeys(natAzs[n])),
 				Fix:    singleNatFix(dev)})

@@ -67,7 +67,9 @@ func (g *dotGraph) node(kind, id string) string {
 		}
 	case KindNatGateway:
 		n.label = "NAT gateway " + id
-		if nat := g.f.NatGateways[id]; nat != nil {
+		if nat := g.f.NatGateways[id]; nat != nil && nat.Regional {
+			regionalNatNode(n, nat) // dot_regional.go
+		} else if nat != nil {
 			n.label += "\nin subnet " + nat.SubnetID
 			if s := g.f.Subnets[nat.SubnetID]; s != nil {
 				n.label += " " + s.Cidr.String()

@@ -247,6 +247,7 @@ func (x *templateReader) containers() map[string]func(string, map[string]interfa
 				alloc = ""
 			}
 			f.NatGateways[id] = &NatGateway{ID: id, SubnetID: refID(p["SubnetId"]), Public: ct == "" || ct == "public", Allocation: alloc}
+			regionalNatGateway(f.NatGateways[id], p) // template_regional.go
 		},
 		"AWS::EC2::NetworkAcl": func(id string, p map[string]interface{}) {
 			f.NetworkAcls[id] = &NetworkAcl{ID: id, VpcID: refID(p["VpcId"])}

@@ -114,7 +114,19 @@ func (s *Stack) addOutputs() {
 				ips = append(ips, more.AttrPublicIp())
 			}
 		}
-		out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+		for _, az := range vl.Network.RegionalNatGatewayElasticIps {
+			for _, eip := range az {
+				ips = append(ips, eip.AttrPublicIp())
+			}
+		}
+		// A regional NAT gateway in automatic mode has addresses AWS
+		// chooses: the template cannot name them.
+		if len(ips) > 0 {
+			out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+		}
+		if nat := vl.Network.RegionalNatGateway; nat != nil {
+			out("RegionalNatGatewayId", "The regional NAT gateway: the function reaches the internet from its address in the function's AZ (aws ec2 describe-nat-gateways)", nat.AttrNatGatewayId())
+		}
 	}
 	if s.Guardrails != nil {
 		out("GuardrailPolicyArn", "Customer managed policy keeping Lambda functions in this network: attach it to the roles that deploy functions",

@@ -178,6 +178,9 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 	if err != nil {
 		return err
 	}
+	if err := c.regionalNatRouteTables(ctx, f, vpcID, igwIDs); err != nil {
+		return err
+	}
 	if err := c.loadInternetGateways(ctx, f, vpcID, igwIDs); err != nil {
 		return err
 	}
@@ -205,6 +208,7 @@ func (c *Clients) loadNatGateways(ctx context.Context, f *netcheck.Facts, vpcID 
 				break
 			}
 		}
+		regionalNatFromSDK(nat, n) // regional.go
 		f.NatGateways[id] = nat
 	}
 	return nil
