@@ -64,6 +64,9 @@ type Check struct {
 	// accepting this check's verdict (Metadata.netcheck.acknowledge):
 	// the report still shows the verdict, the exit status ignores it.
 	Acknowledged string `json:"acknowledged,omitempty"`
+	// Locations are where the templates write what decides a check that
+	// does not pass (findings.go); empty for a deployed stack.
+	Locations []Location `json:"locations,omitempty"`
 }
 
 // SubnetResult is the path from one of the function's subnets.
@@ -205,13 +208,19 @@ func protoName(p int) string {
 // the function whose id or name is only, when only is not "") to dest.
 func Analyze(f *Facts, dest Destination, only string) (*Report, error) {
 	if len(f.Cases) > 0 {
-		return analyzeCases(f, dest, only)
+		r, err := analyzeCases(f, dest, only)
+		if err != nil {
+			return nil, err
+		}
+		locate(f, r)
+		return r, nil
 	}
 	r, err := analyzeOne(f, dest, only)
 	if err != nil {
 		return nil, err
 	}
 	acknowledge(f, r)
+	locate(f, r)
 	return r, nil
 }
 

@@ -119,7 +119,11 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(report)
+		// The report, and the catalogue's rule of every check it made.
+		enc.Encode(struct {
+			*Report
+			Rules []Rule `json:"rules"`
+		}{report, report.RulesUsed()})
 	case "dot":
 		WriteDot(stdout, facts, report)
 	default:

@@ -127,6 +127,9 @@ type templateSet struct {
 	// cidrBlocks are the AWS::EC2::VPCCidrBlock resources.
 	cidrBlocks []blockRef
 	source     string
+	// origins are where each resource is written, by qualified id: the
+	// same for every case.
+	origins map[string]Origin
 }
 
 // Load reads every source (template files, cloud assembly directories,
@@ -162,7 +165,7 @@ func FromTemplates(ts []*Template, opts Options, source string) (*Facts, error) 
 // FromMembers builds the set (scopes, nested stacks, exports) and reads
 // its facts.
 func FromMembers(tops []*member, opts Options, source string) (*Facts, error) {
-	set := &templateSet{opts: opts, nested: map[string]*member{}, exports: map[string]export{}, byQID: map[string]blockRef{}, vpcIndex: map[string]int{}, source: source}
+	set := &templateSet{opts: opts, nested: map[string]*member{}, exports: map[string]export{}, byQID: map[string]blockRef{}, vpcIndex: map[string]int{}, source: source, origins: map[string]Origin{}}
 	if len(tops) > 1 {
 		seen := map[string]int{}
 		for _, m := range tops {
@@ -311,6 +314,7 @@ func (s *templateSet) index() {
 		for _, id := range sortedKeys(m.t.Resources) {
 			q := m.scope + id
 			s.byQID[q] = blockRef{m, id}
+			s.origins[q] = originOf(m.t, id)
 			switch m.t.Resources[id].Type {
 			case "AWS::EC2::VPC":
 				vpcs = append(vpcs, q)
