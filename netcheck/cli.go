@@ -37,7 +37,7 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	port := fs.String("port", "443", "destination port, or a range such as 1024-2048")
 	protocol := fs.String("protocol", "tcp", "protocol: tcp or udp")
 	asJSON := fs.Bool("json", false, "print the report as JSON (same as --format json)")
-	format := fs.String("format", "text", "output: text, json, or dot (a Graphviz graph of the network and the paths)")
+	format := fs.String("format", "text", "output: text, json, sarif (SARIF 2.1.0, for code scanning), or dot (a Graphviz graph of the network and the paths)")
 	params := paramFlag{}
 	fs.Var(params, "parameter", "a template parameter's value, KEY=VALUE (repeatable; lists comma-separated: Subnets=subnet-1,subnet-2)")
 	paramFiles := stringsFlag{}
@@ -70,8 +70,8 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	if *asJSON {
 		*format = "json"
 	}
-	if *format != "text" && *format != "json" && *format != "dot" {
-		return fail("--format %q: use text, json or dot", *format)
+	if *format != "text" && *format != "json" && *format != "dot" && *format != "sarif" {
+		return fail("--format %q: use text, json, sarif or dot", *format)
 	}
 	if *maxInput <= 0 {
 		return fail("--max-input-size %d: give a number of bytes above 0", *maxInput)
@@ -126,6 +126,10 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		}{report, report.RulesUsed()})
 	case "dot":
 		WriteDot(stdout, facts, report)
+	case "sarif":
+		if err := WriteSARIF(stdout, report); err != nil {
+			return fail("%v", err)
+		}
 	default:
 		report.WriteText(stdout)
 	}
