@@ -45,6 +45,11 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	region := fs.String("region", "", "the region the templates are deployed to (AWS::Region)")
 	account := fs.String("account", "", "the account the templates are deployed to (AWS::AccountId)")
 	maxInput := fs.Int64("max-input-size", DefaultMaxInput, "the largest input read, in bytes")
+	costMode := fs.Bool("cost", false, "print the monthly cost of the network instead of checking it (offline, from netcheck's price table; --region picks the prices, default the template's region or else "+DefaultCostRegion+")")
+	base := fs.String("base", "", "with --cost: also price this template (the one before a change) and print the difference line by line")
+	gb := fs.Float64("gb-per-month", DefaultGBPerMonth, "with --cost: the functions' traffic through the NAT devices, GB a month")
+	logGB := fs.Float64("log-gb-per-month", DefaultLogGBPerMonth, "with --cost: what each flow log writes, GB a month")
+	dnsQueries := fs.Float64("dns-queries-per-month", DefaultDNSQueriesPerMonth, "with --cost: the DNS queries each DNS firewall association filters a month")
 	stack := ""
 	if fromStack != nil {
 		fs.StringVar(&stack, "stack", "", "check this deployed CloudFormation stack instead of a template")
@@ -62,6 +67,13 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	if (stack == "" && fs.NArg() == 0) || (stack != "" && fs.NArg() != 0) {
 		fs.Usage()
 		return 2
+	}
+	if *costMode || *base != "" {
+		if stack != "" {
+			return fail("--cost prices templates, not a deployed stack (--stack)")
+		}
+		return runCost(fs.Args(), stdin, stdout, stderr, Options{Parameters: params, Region: *region, Account: *account, MaxInputSize: *maxInput},
+			CostAssumptions{Region: *region, GBPerMonth: *gb, LogGBPerMonth: *logGB, DNSQueriesPerMonth: *dnsQueries}, *base, *format)
 	}
 	d, err := parseDestination(*dest, *port, *protocol)
 	if err != nil {
