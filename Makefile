@@ -137,7 +137,7 @@ internal/bench/tstwin/node_modules/.installed: internal/bench/tstwin/package.jso
 # Performance figures (about five minutes; not part of make test).
 # BENCH_ONLY=like runs the like-for-like section alone (about a minute and
 # a half); sections: like,defaults,breakdown,kernel,levers,tests,memory,
-# sizes,cold.
+# sizes,cold,netcheck.
 # BENCH_FLAGS='-reps 9' for longer runs.
 BENCH_ONLY ?=
 BENCH_FLAGS ?=

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
 	"github.com/vpclambda/vpclambda/internal/synthtrace"
+	"github.com/vpclambda/vpclambda/netcheck/cdkplugin"
 	"github.com/vpclambda/vpclambda/stacks"
 )
 
@@ -40,6 +41,11 @@ func run() error {
 	}
 	if _, err := stacks.NewStack(app, id, props); err != nil {
 		return err
+	}
+	if !props.SkipNetcheck {
+		// netcheck checks the synthesized templates; a broken internet path
+		// stops cdk synth with CDK's validation report.
+		awscdk.Validations_Of(app).AddPlugins(cdkplugin.New(nil))
 	}
 	synthtrace.Mark("constructed")
 	return vpclambda.CatchJsii(func() { app.Synth(nil) })

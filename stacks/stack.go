@@ -36,6 +36,9 @@ type StackProps struct {
 	// policy keeping Lambda functions in this network) to the stack, to be
 	// attached to deployer roles. Default: false.
 	Guardrails bool
+	// SkipNetcheck leaves netcheck's validation plugin out of the app's
+	// synthesis (-c netcheck=false). Default: netcheck runs in cdk synth.
+	SkipNetcheck bool
 }
 
 // Stack is the app's stack and what it contains.
@@ -170,6 +173,7 @@ var ContextKeys = map[string]string{
 	"ipv6":             "Ipv6: true for a dual-stack VPC (default false)",
 	"gatewayEndpoints": "GatewayEndpoints: s3,dynamodb (default), s3, dynamodb or none",
 	"guardrails":       "true adds the guardrail policy (Lambda functions only in this network) for deployer roles (default false)",
+	"netcheck":         "false leaves netcheck's check of the internet path out of cdk synth (default true)",
 }
 
 // PropsFromContext reads the app's settings from the CDK context.
@@ -246,6 +250,13 @@ func PropsFromContext(node constructs.Node) (id string, props *StackProps, err e
 			problems = append(problems, fmt.Sprintf("context guardrails = %q is not true or false; fix: -c guardrails=true", s))
 		}
 		props.Guardrails = b
+	}
+	if s, ok := get("netcheck"); ok {
+		b, perr := strconv.ParseBool(s)
+		if perr != nil {
+			problems = append(problems, fmt.Sprintf("context netcheck = %q is not true or false; fix: -c netcheck=false", s))
+		}
+		props.SkipNetcheck = !b
 	}
 	if len(problems) > 0 {
 		return "", nil, errors.New(strings.Join(problems, "\n"))
