@@ -25,7 +25,8 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: netcheck [flags] TEMPLATE... (JSON or YAML files, cloud assembly directories such as cdk.out, or - for standard input)\n"+
-			"       netcheck [flags] --stack NAME   (a deployed stack, read with the AWS SDK's usual configuration)\n\n"+
+			"       netcheck [flags] --stack NAME   (a deployed stack, read with the AWS SDK's usual configuration)\n"+
+			"       netcheck --cost [--base OLD.template] TEMPLATE...   (the network's monthly cost, offline)\n\n"+
 			"Checks that every subnet of each VPC-attached Lambda function in CloudFormation templates (SAM included)\n"+
 			"reaches the destination (through a NAT gateway or instance, an egress-only internet gateway, a gateway endpoint).\n"+
 			"Several templates are one network: imports resolve from the others' exports, nested stacks from their files.\n"+
@@ -71,6 +72,9 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	if *costMode || *base != "" {
 		if stack != "" {
 			return fail("--cost prices templates, not a deployed stack (--stack)")
+		}
+		if *asJSON {
+			*format = "json"
 		}
 		return runCost(fs.Args(), stdin, stdout, stderr, Options{Parameters: params, Region: *region, Account: *account, MaxInputSize: *maxInput},
 			CostAssumptions{Region: *region, GBPerMonth: *gb, LogGBPerMonth: *logGB, DNSQueriesPerMonth: *dnsQueries}, *base, *format)
