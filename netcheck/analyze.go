@@ -2,6 +2,7 @@ package netcheck
 
 import (
 	"fmt"
+	"iter"
 	"net/netip"
 	"sort"
 	"strings"
@@ -235,7 +236,7 @@ func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 		if !fr.Reachable {
 			r.Reachable = false
 		}
-		for _, c := range allChecks(fr) {
+		for c := range eachCheck(&fr) {
 			if c.Status == Unknown {
 				r.Unknown = true
 			}
@@ -249,6 +250,25 @@ func analyzeOne(f *Facts, dest Destination, only string) (*Report, error) {
 		return nil, fmt.Errorf("no VPC-attached Lambda function in %s", f.Source)
 	}
 	return r, nil
+}
+
+// eachCheck yields the function's own checks, then its subnets', without
+// copying them (a report of many functions reads them several times).
+func eachCheck(fr *FunctionResult) iter.Seq[*Check] {
+	return func(yield func(*Check) bool) {
+		for i := range fr.Checks {
+			if !yield(&fr.Checks[i]) {
+				return
+			}
+		}
+		for si := range fr.Subnets {
+			for i := range fr.Subnets[si].Checks {
+				if !yield(&fr.Subnets[si].Checks[i]) {
+					return
+				}
+			}
+		}
+	}
 }
 
 func allChecks(fr FunctionResult) []Check {

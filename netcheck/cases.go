@@ -64,7 +64,7 @@ func analyzeCases(f *Facts, dest Destination, only string) (*Report, error) {
 		if !merged.Reachable {
 			out.Reachable = false
 		}
-		for _, c := range allChecks(merged) {
+		for c := range eachCheck(&merged) {
 			if c.Status == Unknown {
 				out.Unknown = true
 			}

@@ -174,8 +174,9 @@ func (r *Report) Findings() []Finding {
 // (passing ones too), in catalogue order.
 func (r *Report) RulesUsed() []Rule {
 	seen := map[string]bool{}
-	for _, fr := range r.Functions {
-		for _, c := range allChecks(fr) {
+	for fi := range r.Functions {
+		fr := &r.Functions[fi]
+		for c := range eachCheck(fr) {
 			seen[c.Name] = true
 		}
 		for _, c := range fr.Warnings {

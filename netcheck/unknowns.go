@@ -237,8 +237,8 @@ func (p *subnetPath) openRoutes(rt *RouteTable) []Check {
 // is not acknowledged fails, else 2 when one is unknown, else 0.
 func (r *Report) ExitStatus() int {
 	failed, unknown := false, false
-	for _, f := range r.Functions {
-		for _, c := range allChecks(f) {
+	for fi := range r.Functions {
+		for c := range eachCheck(&r.Functions[fi]) {
 			if c.Acknowledged != "" {
 				continue
 			}
