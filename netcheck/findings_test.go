@@ -133,3 +133,29 @@ func TestFindingsFallBackToTheFunction(t *testing.T) {
 	}
 	t.Fatalf("no UNKNOWN finding for the imported subnet: %+v", r.Findings())
 }
+
+// TestEveryFormatShowsEveryFinding: each step that does not pass appears
+// in the text, JSON, SARIF and DOT output, by check name and resource,
+// without code per check.
+func TestEveryFormatShowsEveryFinding(t *testing.T) {
+	_, r := loadReview(t, "broken.yaml")
+	outputs := map[string]string{}
+	for _, format := range []string{"text", "json", "sarif", "dot"} {
+		var out, errOut strings.Builder
+		RunCLI([]string{"--format", format, "testdata/review/broken.yaml"}, nil, &out, &errOut)
+		if errOut.Len() > 0 {
+			t.Fatalf("%s: %s", format, errOut.String())
+		}
+		outputs[format] = out.String()
+	}
+	for _, f := range r.Findings() {
+		for format, out := range outputs {
+			if !strings.Contains(out, f.Name) || !strings.Contains(out, f.Resource) || !strings.Contains(out, f.Rule.Title) && format != "text" {
+				t.Errorf("%s output lacks %s on %s (%s)", format, f.Name, f.Resource, f.Rule.Title)
+			}
+		}
+	}
+	if !strings.Contains(outputs["dot"], `"findings/" [label="findings\nFAIL security-group FunctionSg: `+RuleOf(CheckSecurityGroup).Title) {
+		t.Errorf("the picture's findings note:\n%s", outputs["dot"])
+	}
+}
