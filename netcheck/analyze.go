@@ -65,6 +65,9 @@ type Check struct {
 	// accepting this check's verdict (Metadata.netcheck.acknowledge):
 	// the report still shows the verdict, the exit status ignores it.
 	Acknowledged string `json:"acknowledged,omitempty"`
+	// Locations are where the templates write what decides a check that
+	// does not pass (findings.go); empty for a deployed stack.
+	Locations []Location `json:"locations,omitempty"`
 }
 
 // SubnetResult is the path from one of the function's subnets.
@@ -222,13 +225,19 @@ type AnalyzeOptions struct {
 // AnalyzeWith is Analyze with options.
 func AnalyzeWith(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*Report, error) {
 	if len(f.Cases) > 0 {
-		return analyzeCases(f, dest, only, opts)
+		r, err := analyzeCases(f, dest, only, opts)
+		if err != nil {
+			return nil, err
+		}
+		locate(f, r)
+		return r, nil
 	}
 	r, err := analyzeOne(f, dest, only, opts)
 	if err != nil {
 		return nil, err
 	}
 	acknowledge(f, r)
+	locate(f, r)
 	return r, nil
 }
 
@@ -260,6 +269,26 @@ func analyzeOne(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*
 		addWitnesses(f, r, dest)
 	}
 	return r, nil
+}
+
+// eachCheck yields pointers to the function's own checks, then its
+// subnets', for reading in place (the subnets' lists may be shared
+// between functions: never write through them).
+func eachCheck(fr *FunctionResult) iter.Seq[*Check] {
+	return func(yield func(*Check) bool) {
+		for i := range fr.Checks {
+			if !yield(&fr.Checks[i]) {
+				return
+			}
+		}
+		for si := range fr.Subnets {
+			for i := range fr.Subnets[si].Checks {
+				if !yield(&fr.Subnets[si].Checks[i]) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // allChecks yields the function's own checks, then its subnets'.

@@ -61,6 +61,10 @@ type Facts struct {
 	// Suppressions are the checks acknowledged in the template, by the
 	// resource whose Metadata acknowledges them.
 	Suppressions map[string][]Suppression
+	// Origins say, by resource id, where each resource of a template is
+	// written (file, logical id, line): reports point at it. Empty for a
+	// deployed stack.
+	Origins map[string]Origin
 	// Cases are the facts of each assignment of the conditions the
 	// given values leave undecided (empty when every condition is
 	// decided): the analysis checks each and reports where they differ.

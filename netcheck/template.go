@@ -82,6 +82,7 @@ type templateReader struct {
 func (s *templateSet) read(forced map[string]bool) (*Facts, *caseState, error) {
 	cs := newCaseState(forced)
 	x := &templateReader{set: s, cs: cs, f: NewFacts(s.source), capacityOf: map[string]string{}}
+	x.f.Origins = s.origins
 	passes := []map[string]func(id string, p map[string]interface{}){x.containers(), x.attachments()}
 	for _, pass := range passes {
 		for _, m := range s.members {

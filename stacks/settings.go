@@ -93,6 +93,13 @@ var settings = append([]setting{
 			}
 		},
 		fix: "-c guardrails=true"},
+	{key: "netcheck", doc: "false leaves netcheck's check of the internet path out of cdk synth (default true)",
+		read: func(r *reader, v interface{}) {
+			if b, ok := r.boolean("netcheck", v); ok {
+				r.props.SkipNetcheck = !b
+			}
+		},
+		fix: "-c netcheck=false"},
 }, regionalSettings...)
 
 // natProviders are the values of natProvider, each with the provider it

@@ -34,6 +34,9 @@ type StackProps struct {
 	// policy keeping Lambda functions in this network) to the stack, to be
 	// attached to deployer roles. Default: false.
 	Guardrails bool
+	// SkipNetcheck leaves netcheck's validation plugin out of the app's
+	// synthesis (-c netcheck=false). Default: netcheck runs in cdk synth.
+	SkipNetcheck bool
 }
 
 // Stack is the app's stack and what it contains.
@@ -42,6 +45,9 @@ type Stack struct {
 	VpcLambda *vpclambda.VpcLambda
 	// Guardrails is the guardrail policy; nil unless StackProps.Guardrails.
 	Guardrails *vpclambda.Guardrails
+	// Netcheck is whether the app runs netcheck in cdk synth
+	// (!StackProps.SkipNetcheck).
+	Netcheck bool
 }
 
 // NewStack builds the app's stack. Invalid props are returned as an error
@@ -76,7 +82,7 @@ func NewStack(scope constructs.Construct, id string, props *StackProps) (*Stack,
 		if err != nil {
 			return
 		}
-		s = &Stack{Stack: stack, VpcLambda: vl}
+		s = &Stack{Stack: stack, VpcLambda: vl, Netcheck: !props.SkipNetcheck}
 		if props.Guardrails {
 			s.Guardrails = vl.NewGuardrails(stack, "LambdaGuardrailPolicy")
 		}

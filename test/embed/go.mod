@@ -1,6 +1,6 @@
 module example.com/embedder
 
-go 1.26.0
+go 1.26.2
 
 require (
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.277.0
