@@ -17,6 +17,7 @@ import (
 
 	"github.com/vpclambda/vpclambda/constructs/vpclambda"
 	"github.com/vpclambda/vpclambda/internal/synthtrace"
+	"github.com/vpclambda/vpclambda/netcheck/cdkplugin"
 	"github.com/vpclambda/vpclambda/stacks"
 )
 
@@ -37,8 +38,14 @@ func main() {
 func run() error {
 	app := awscdk.NewApp(nil)
 	synthtrace.Mark("app")
-	if _, err := stacks.NewStackFromContext(app); err != nil {
+	s, err := stacks.NewStackFromContext(app)
+	if err != nil {
 		return err
+	}
+	if s.Netcheck {
+		// netcheck checks the synthesized templates; a broken internet path
+		// stops cdk synth with CDK's validation report.
+		awscdk.Validations_Of(app).AddPlugins(cdkplugin.New(nil))
 	}
 	synthtrace.Mark("constructed")
 	return vpclambda.CatchJsii(func() { app.Synth(nil) })

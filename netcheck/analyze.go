@@ -72,6 +72,9 @@ type Check struct {
 	// accepting this check's verdict (Metadata.netcheck.acknowledge):
 	// the report still shows the verdict, the exit status ignores it.
 	Acknowledged string `json:"acknowledged,omitempty"`
+	// Locations are where the templates write what decides a check that
+	// does not pass (findings.go); empty for a deployed stack.
+	Locations []Location `json:"locations,omitempty"`
 }
 
 // SubnetResult is the path from one of the function's subnets.
@@ -229,13 +232,19 @@ type AnalyzeOptions struct {
 // AnalyzeWith is Analyze with options.
 func AnalyzeWith(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*Report, error) {
 	if len(f.Cases) > 0 {
-		return analyzeCases(f, dest, only, opts)
+		r, err := analyzeCases(f, dest, only, opts)
+		if err != nil {
+			return nil, err
+		}
+		locate(f, r)
+		return r, nil
 	}
 	r, err := analyzeOne(f, dest, only, opts)
 	if err != nil {
 		return nil, err
 	}
 	acknowledge(f, r)
+	locate(f, r)
 	return r, nil
 }
 
@@ -267,6 +276,26 @@ func analyzeOne(f *Facts, dest Destination, only string, opts AnalyzeOptions) (*
 		addWitnesses(f, r, dest)
 	}
 	return r, nil
+}
+
+// eachCheck yields pointers to the function's own checks, then its
+// subnets', for reading in place (the subnets' lists may be shared
+// between functions: never write through them).
+func eachCheck(fr *FunctionResult) iter.Seq[*Check] {
+	return func(yield func(*Check) bool) {
+		for i := range fr.Checks {
+			if !yield(&fr.Checks[i]) {
+				return
+			}
+		}
+		for si := range fr.Subnets {
+			for i := range fr.Subnets[si].Checks {
+				if !yield(&fr.Subnets[si].Checks[i]) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // allChecks yields the function's own checks, then its subnets'.
@@ -368,7 +397,8 @@ func resilienceWarnings(f *Facts, fn *Function, natAzs map[string]map[string]boo
 		if s := f.Subnets[dev.subnet]; s != nil && s.AZ != "" {
 			natAz = " in " + s.AZ
 		}
-		if len(natAzs[n]) > 1 {
+		// A regional NAT gateway is in every AZ it serves: no single AZ.
+		if len(natAzs[n]) > 1 && !dev.regional {
 			out = append(out, Check{Name: CheckSingleNat, Status: Warn, Resource: n,
 				Reason: fmt.Sprintf("one %s%s serves subnets in %d AZs (%s): if its AZ fails, the function loses internet access in every AZ", dev.what, natAz, len(natAzs[n]), joinKeys(natAzs[n])),
 				Fix:    singleNatFix(dev)})

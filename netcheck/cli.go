@@ -26,7 +26,8 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: netcheck [flags] TEMPLATE... (JSON or YAML files, cloud assembly directories such as cdk.out, or - for standard input)\n"+
-			"       netcheck [flags] --stack NAME   (a deployed stack, read with the AWS SDK's usual configuration)\n\n"+
+			"       netcheck [flags] --stack NAME   (a deployed stack, read with the AWS SDK's usual configuration)\n"+
+			"       netcheck --cost [--base OLD.template] TEMPLATE...   (the network's monthly cost, offline)\n\n"+
 			"Checks that every subnet of each VPC-attached Lambda function in CloudFormation templates (SAM included)\n"+
 			"reaches the destination (through a NAT gateway or instance, an egress-only internet gateway, a gateway endpoint).\n"+
 			"Several templates are one network: imports resolve from the others' exports, nested stacks from their files.\n"+
@@ -38,7 +39,7 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	port := fs.String("port", "443", "destination port, or a range such as 1024-2048")
 	protocol := fs.String("protocol", "tcp", "protocol: tcp or udp")
 	asJSON := fs.Bool("json", false, "print the report as JSON (same as --format json)")
-	format := fs.String("format", "text", "output: text, json, or dot (a Graphviz graph of the network and the paths)")
+	format := fs.String("format", "text", "output: text, json, sarif (SARIF 2.1.0, for code scanning), or dot (a Graphviz graph of the network and the paths)")
 	params := paramFlag{}
 	fs.Var(params, "parameter", "a template parameter's value, KEY=VALUE (repeatable; lists comma-separated: Subnets=subnet-1,subnet-2)")
 	paramFiles := stringsFlag{}
@@ -46,6 +47,11 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	region := fs.String("region", "", "the region the templates are deployed to (AWS::Region)")
 	account := fs.String("account", "", "the account the templates are deployed to (AWS::AccountId)")
 	maxInput := fs.Int64("max-input-size", DefaultMaxInput, "the largest input read, in bytes")
+	costMode := fs.Bool("cost", false, "print the monthly cost of the network instead of checking it (offline, from netcheck's price table; --region picks the prices, default the template's region or else "+DefaultCostRegion+")")
+	base := fs.String("base", "", "with --cost: also price this template (the one before a change) and print the difference line by line")
+	gb := fs.Float64("gb-per-month", DefaultGBPerMonth, "with --cost: the functions' traffic through the NAT devices, GB a month")
+	logGB := fs.Float64("log-gb-per-month", DefaultLogGBPerMonth, "with --cost: what each flow log writes, GB a month")
+	dnsQueries := fs.Float64("dns-queries-per-month", DefaultDNSQueriesPerMonth, "with --cost: the DNS queries each DNS firewall association filters a month")
 	stack := ""
 	if fromStack != nil {
 		fs.StringVar(&stack, "stack", "", "check this deployed CloudFormation stack instead of a template")
@@ -64,6 +70,16 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 		fs.Usage()
 		return 2
 	}
+	if *costMode || *base != "" {
+		if stack != "" {
+			return fail("--cost prices templates, not a deployed stack (--stack)")
+		}
+		if *asJSON {
+			*format = "json"
+		}
+		return runCost(fs.Args(), stdin, stdout, stderr, Options{Parameters: params, Region: *region, Account: *account, MaxInputSize: *maxInput},
+			CostAssumptions{Region: *region, GBPerMonth: *gb, LogGBPerMonth: *logGB, DNSQueriesPerMonth: *dnsQueries}, *base, *format)
+	}
 	portGiven := false
 	fs.Visit(func(fl *flag.Flag) { portGiven = portGiven || fl.Name == "port" })
 	d, err := parseDestination(*dest, *port, *protocol, portGiven)
@@ -73,8 +89,8 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	if *asJSON {
 		*format = "json"
 	}
-	if *format != "text" && *format != "json" && *format != "dot" {
-		return fail("--format %q: use text, json or dot", *format)
+	if *format != "text" && *format != "json" && *format != "dot" && *format != "sarif" {
+		return fail("--format %q: use text, json, sarif or dot", *format)
 	}
 	if *maxInput <= 0 {
 		return fail("--max-input-size %d: give a number of bytes above 0", *maxInput)
@@ -122,9 +138,17 @@ func RunCLIWithStacks(args []string, stdin io.Reader, stdout, stderr io.Writer, 
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(report)
+		// The report, and the catalogue's rule of every check it made.
+		enc.Encode(struct {
+			*Report
+			Rules []Rule `json:"rules"`
+		}{report, report.RulesUsed()})
 	case "dot":
 		WriteDot(stdout, facts, report)
+	case "sarif":
+		if err := WriteSARIF(stdout, report); err != nil {
+			return fail("%v", err)
+		}
 	default:
 		report.WriteText(stdout)
 	}

@@ -67,7 +67,9 @@ func (g *dotGraph) node(kind, id string) string {
 		}
 	case KindNatGateway:
 		n.label = "NAT gateway " + id
-		if nat := g.f.NatGateways[id]; nat != nil {
+		if nat := g.f.NatGateways[id]; nat != nil && nat.Regional {
+			regionalNatNode(n, nat) // dot_regional.go
+		} else if nat != nil {
 			n.label += "\nin subnet " + nat.SubnetID
 			if s := g.f.Subnets[nat.SubnetID]; s != nil {
 				n.label += " " + s.Cidr.String()
@@ -144,7 +146,29 @@ func WriteDot(w io.Writer, f *Facts, r *Report) {
 		}
 	}
 	g.endpointsForContext()
+	g.findings(r)
 	g.write(w, r)
+}
+
+// findings is a note listing every step that does not pass, from the
+// report model (findings.go), once per check and resource: the paths'
+// edges show the steps that are hops, the note every one, warnings
+// included.
+func (g *dotGraph) findings(r *Report) {
+	var lines []string
+	for _, f := range r.Findings() {
+		line := fmt.Sprintf("%s %s %s: %s", f.Status, f.Name, f.Resource, f.Rule.Title)
+		if f.Acknowledged != "" {
+			line += " (acknowledged)"
+		}
+		if !contains(lines, line) {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	g.nodes["findings/"] = &dotNode{id: "findings", kind: "findings", label: "findings\n" + strings.Join(lines, "\n")}
 }
 
 // routeDest writes a route's destination: its block, or the service of its
@@ -303,6 +327,7 @@ var kindStyle = map[string]string{
 	KindInternetGateway:   `fillcolor="#e3f2fd", shape=box3d, style="filled"`,
 	KindInternet:          `fillcolor="#eeeeee", shape=ellipse, style="filled"`,
 	"end":                 `fillcolor="#ffebee", color="#c62828", shape=octagon, style="filled"`,
+	"findings":            `fillcolor="#fffde7", shape=note, style="filled"`,
 }
 
 func (g *dotGraph) nodeStmt(k string) string {

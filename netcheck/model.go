@@ -68,6 +68,10 @@ type Facts struct {
 	// Suppressions are the checks acknowledged in the template, by the
 	// resource whose Metadata acknowledges them.
 	Suppressions map[string][]Suppression
+	// Origins say, by resource id, where each resource of a template is
+	// written (file, logical id, line): reports point at it. Empty for a
+	// deployed stack.
+	Origins map[string]Origin
 	// Cases are the facts of each assignment of the conditions the
 	// given values leave undecided (empty when every condition is
 	// decided): the analysis checks each and reports where they differ.
@@ -228,12 +232,50 @@ type InternetGateway struct {
 	AttachedVpcs []string
 }
 
-// NatGateway is a NAT gateway.
+// NatGateway is a NAT gateway: zonal (in one subnet, the default) or
+// regional.
 type NatGateway struct {
 	ID, SubnetID string
 	Public       bool   // ConnectivityType public (a private NAT gateway cannot reach the internet)
 	Allocation   string // the Elastic IP's allocation, "" when none
 	State        string // "available" in a deployed network, "" from a template
+
+	// Regional is a regional NAT gateway (AvailabilityMode regional): one
+	// for a whole VPC, in no subnet of it (SubnetID is ""), highly
+	// available across AZs by itself. Its traffic leaves through the VPC's
+	// internet gateway, by a route table AWS creates and manages for it.
+	Regional bool
+	// VpcID is a regional gateway's VPC (VpcId); "" for a zonal one, whose
+	// VPC is its subnet's.
+	VpcID string
+	// Manual is true for a regional gateway in manual mode: in a template,
+	// AvailabilityZoneAddresses is set; in a deployed network,
+	// AutoProvisionZones is disabled. It then serves only the AZs of Zones.
+	// In automatic mode AWS serves every AZ where the VPC has a network
+	// interface.
+	Manual bool
+	// Zones are a regional gateway's AZs: from a template, the
+	// AvailabilityZoneAddresses of manual mode (nil in automatic mode);
+	// from a deployed network, the AZs it has addresses in, with them.
+	Zones []NatZone
+	// RouteTable is a deployed regional gateway's own route table
+	// (RouteTableId: AWS creates it with a route to the internet gateway);
+	// "" from a template, where it does not exist yet.
+	RouteTable string
+}
+
+// NatZone is one AZ of a regional NAT gateway and its addresses.
+type NatZone struct {
+	// AZ is the zone's name ("us-east-1a"; in a template also what
+	// Fn::GetAZs stands in for, "az1"), AZID its id ("use1-az1"); either
+	// may be "" when the source names the zone the other way only.
+	AZ, AZID string
+	// Allocations are the Elastic IPs' allocation ids (in a template, the
+	// logical id of an AWS::EC2::EIP of the same template).
+	Allocations []string
+	// PublicIPs are the gateway's public addresses in the zone, in a
+	// deployed network.
+	PublicIPs []string
 }
 
 // NetworkAcl is a network ACL with its entries. A default network ACL

@@ -30,8 +30,8 @@ type subnetPath struct {
 	usedFn bool
 	// direct is the part of the destination that leaves the VPC from the
 	// function's subnet itself (an egress-only or, over IPv6, an internet
-	// gateway, a gateway endpoint): only the subnet's network ACL is on
-	// its way.
+	// gateway, a gateway endpoint) or through a regional NAT gateway, which
+	// sits in no subnet: only the subnet's network ACL is on its way.
 	direct AddrSet
 }
 
@@ -276,6 +276,10 @@ func (p *subnetPath) followNat(rt *RouteTable, dev *natDevice, addrs AddrSet) {
 	f := p.f
 	natID := dev.id
 	nat := f.NatGateways[natID]
+	if nat != nil && nat.Regional {
+		p.followRegionalNat(rt, dev, nat, addrs) // path_regional.go
+		return
+	}
 	if nat != nil {
 		dev.subnet = nat.SubnetID // for the warnings, even when the gateway fails
 	}

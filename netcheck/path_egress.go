@@ -22,6 +22,9 @@ type natDevice struct {
 	what   string // "NAT gateway", "NAT instance"
 	id     string // the route's target: the NAT gateway, or the instance's network interface (or the instance)
 	subnet string // where it sits, once known
+	// regional is a regional NAT gateway: one for the whole VPC, in no
+	// subnet (path_regional.go).
+	regional bool
 	// For a NAT instance: its network interface and instance, when known.
 	eni  *NetworkInterface
 	inst *Instance

@@ -78,5 +78,8 @@ func writeChecks(w io.Writer, cs []Check) {
 		if c.Acknowledged != "" {
 			fmt.Fprintf(w, "         acknowledged: %s\n", c.Acknowledged)
 		}
+		for _, l := range c.Locations {
+			fmt.Fprintf(w, "         at %s\n", l.Where())
+		}
 	}
 }

@@ -38,6 +38,7 @@ type member struct {
 	scope     string // prefix of its resource ids in the facts ("" or "Stack/")
 	stackName string // AWS::StackName when known (cdk.out's manifest says it)
 	label     string // the stack's name in reports: its stack name or file name
+	region    string // the stack's region when cdk.out's manifest names one
 	dir       string // where relative TemplateURLs are resolved
 	given     map[string]string
 	// For a nested stack: the parent and the Parameters its
@@ -127,6 +128,9 @@ type templateSet struct {
 	// cidrBlocks are the AWS::EC2::VPCCidrBlock resources.
 	cidrBlocks []blockRef
 	source     string
+	// origins are where each resource is written, by qualified id: the
+	// same for every case.
+	origins map[string]Origin
 }
 
 // Load reads every source (template files, cloud assembly directories,
@@ -162,7 +166,16 @@ func FromTemplates(ts []*Template, opts Options, source string) (*Facts, error) 
 // FromMembers builds the set (scopes, nested stacks, exports) and reads
 // its facts.
 func FromMembers(tops []*member, opts Options, source string) (*Facts, error) {
-	set := &templateSet{opts: opts, nested: map[string]*member{}, exports: map[string]export{}, byQID: map[string]blockRef{}, vpcIndex: map[string]int{}, source: source}
+	set, err := buildSet(tops, opts, source)
+	if err != nil {
+		return nil, err
+	}
+	return set.facts()
+}
+
+// buildSet builds the set of templates: scopes, nested stacks, exports.
+func buildSet(tops []*member, opts Options, source string) (*templateSet, error) {
+	set := &templateSet{opts: opts, nested: map[string]*member{}, exports: map[string]export{}, byQID: map[string]blockRef{}, vpcIndex: map[string]int{}, source: source, origins: map[string]Origin{}}
 	if len(tops) > 1 {
 		seen := map[string]int{}
 		for _, m := range tops {
@@ -187,7 +200,7 @@ func FromMembers(tops []*member, opts Options, source string) (*Facts, error) {
 		return nil, err
 	}
 	set.index()
-	return set.facts()
+	return set, nil
 }
 
 // stackNameOf guesses a stack's name from its template file: cdk.out's
@@ -311,6 +324,7 @@ func (s *templateSet) index() {
 		for _, id := range sortedKeys(m.t.Resources) {
 			q := m.scope + id
 			s.byQID[q] = blockRef{m, id}
+			s.origins[q] = originOf(m.t, id)
 			switch m.t.Resources[id].Type {
 			case "AWS::EC2::VPC":
 				vpcs = append(vpcs, q)
@@ -417,6 +431,9 @@ type assemblyManifest struct {
 			DirectoryName string `json:"directoryName"`
 		} `json:"properties"`
 		DisplayName string `json:"displayName"`
+		// Environment is "aws://ACCOUNT/REGION" ("unknown-region" for an
+		// environment-agnostic stack).
+		Environment string `json:"environment"`
 	} `json:"artifacts"`
 }
 
@@ -449,7 +466,11 @@ func readAssembly(dir string, opts Options, depth int) ([]*member, error) {
 			if name == "" {
 				name = id
 			}
-			out = append(out, &member{t: t, dir: dir, stackName: name, label: name})
+			region := a.Environment[strings.LastIndex(a.Environment, "/")+1:]
+			if !strings.HasPrefix(a.Environment, "aws://") || strings.HasPrefix(region, "unknown-") {
+				region = ""
+			}
+			out = append(out, &member{t: t, dir: dir, stackName: name, label: name, region: region})
 		case "cdk:cloud-assembly":
 			if depth >= maxNesting || a.Properties.DirectoryName == "" {
 				continue

@@ -82,6 +82,7 @@ type templateReader struct {
 func (s *templateSet) read(forced map[string]bool) (*Facts, *caseState, error) {
 	cs := newCaseState(forced)
 	x := &templateReader{set: s, cs: cs, f: NewFacts(s.source), capacityOf: map[string]string{}}
+	x.f.Origins = s.origins
 	passes := []map[string]func(id string, p map[string]interface{}){x.containers(), x.attachments()}
 	for _, pass := range passes {
 		for _, m := range s.members {
@@ -247,6 +248,7 @@ func (x *templateReader) containers() map[string]func(string, map[string]interfa
 				alloc = ""
 			}
 			f.NatGateways[id] = &NatGateway{ID: id, SubnetID: refID(p["SubnetId"]), Public: ct == "" || ct == "public", Allocation: alloc}
+			regionalNatGateway(f.NatGateways[id], p) // template_regional.go
 		},
 		"AWS::EC2::NetworkAcl": func(id string, p map[string]interface{}) {
 			f.NetworkAcls[id] = &NetworkAcl{ID: id, VpcID: refID(p["VpcId"])}

@@ -38,7 +38,7 @@ type setting struct {
 	fix string
 }
 
-var settings = []setting{
+var settings = append([]setting{
 	{key: "account", doc: "AWS account id of the stack's environment, 12 digits (default: environment-agnostic)",
 		read: func(r *reader, v interface{}) { r.account = r.accountID("account", v) }, fix: "-c account=123456789012"},
 	{key: "region", doc: "AWS region of the stack's environment (default: environment-agnostic)",
@@ -59,7 +59,7 @@ var settings = []setting{
 	{key: "natProvider", doc: "NatProvider: " + choiceList(natProviders) + " (default gateway); natGateways is the number of devices",
 		read: func(r *reader, v interface{}) {
 			if name, ok := choice(r, "natProvider", v, natProviders); ok {
-				r.natProvider = natProviders[name]
+				r.natProvider, r.natProviderName = natProviders[name], name
 			}
 		},
 		props: []string{"NatProvider"}, fix: "-c natProvider=gateway"},
@@ -100,7 +100,14 @@ var settings = []setting{
 			}
 		},
 		fix: "-c guardrails=true"},
-}
+	{key: "netcheck", doc: "false leaves netcheck's check of the internet path out of cdk synth (default true)",
+		read: func(r *reader, v interface{}) {
+			if b, ok := r.boolean("netcheck", v); ok {
+				r.props.SkipNetcheck = !b
+			}
+		},
+		fix: "-c netcheck=false"},
+}, regionalSettings...)
 
 // natProviders are the values of natProvider, each with the provider it
 // makes from natGateways (nil: the construct's default, NAT gateways
@@ -110,6 +117,7 @@ var natProviders = map[string]func(count *float64) vpclambda.NatProvider{
 	"instance": func(count *float64) vpclambda.NatProvider {
 		return vpclambda.NatInstances(&vpclambda.NatInstanceOptions{Count: count})
 	},
+	"regional": nil, // made by regionalNat (regional.go) from its own keys
 }
 
 // gatewayEndpoints are the values of gatewayEndpoints' list ("none" alone
@@ -178,6 +186,11 @@ type reader struct {
 	natCount    *float64
 	natProvider func(*float64) vpclambda.NatProvider
 	memory      *float64
+	// natProviderName is natProvider's value; regional and regionalKeys
+	// are the regional NAT gateway's settings (regional.go).
+	natProviderName string
+	regional        vpclambda.RegionalNatGatewayOptions
+	regionalKeys    []string
 }
 
 func (r *reader) bad(key string, v interface{}, message, fix string) {
@@ -505,6 +518,7 @@ func readContext(node constructs.Node) (string, *StackProps, []SettingProblem) {
 		c.NatProvider = r.natProvider(r.natCount)
 		c.NatGateways = nil
 	}
+	r.regionalNat(c)
 	c.Function = &vpclambda.FunctionOptions{FunctionOptions: awslambda.FunctionOptions{MemorySize: r.memory}}
 	return r.id, r.props, r.problems
 }

@@ -34,6 +34,9 @@ type StackProps struct {
 	// policy keeping Lambda functions in this network) to the stack, to be
 	// attached to deployer roles. Default: false.
 	Guardrails bool
+	// SkipNetcheck leaves netcheck's validation plugin out of the app's
+	// synthesis (-c netcheck=false). Default: netcheck runs in cdk synth.
+	SkipNetcheck bool
 }
 
 // Stack is the app's stack and what it contains.
@@ -42,6 +45,9 @@ type Stack struct {
 	VpcLambda *vpclambda.VpcLambda
 	// Guardrails is the guardrail policy; nil unless StackProps.Guardrails.
 	Guardrails *vpclambda.Guardrails
+	// Netcheck is whether the app runs netcheck in cdk synth
+	// (!StackProps.SkipNetcheck).
+	Netcheck bool
 }
 
 // NewStack builds the app's stack. Invalid props are returned as an error
@@ -76,7 +82,7 @@ func NewStack(scope constructs.Construct, id string, props *StackProps) (*Stack,
 		if err != nil {
 			return
 		}
-		s = &Stack{Stack: stack, VpcLambda: vl}
+		s = &Stack{Stack: stack, VpcLambda: vl, Netcheck: !props.SkipNetcheck}
 		if props.Guardrails {
 			s.Guardrails = vl.NewGuardrails(stack, "LambdaGuardrailPolicy")
 		}
@@ -114,7 +120,19 @@ func (s *Stack) addOutputs() {
 				ips = append(ips, more.AttrPublicIp())
 			}
 		}
-		out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+		for _, az := range vl.Network.RegionalNatGatewayElasticIps {
+			for _, eip := range az {
+				ips = append(ips, eip.AttrPublicIp())
+			}
+		}
+		// A regional NAT gateway in automatic mode has addresses AWS
+		// chooses: the template cannot name them.
+		if len(ips) > 0 {
+			out("NatPublicIps", "Elastic IP(s) of the NAT device(s): the addresses the function reaches the internet from", awscdk.Fn_Join(jsii.String(","), &ips))
+		}
+		if nat := vl.Network.RegionalNatGateway; nat != nil {
+			out("RegionalNatGatewayId", "The regional NAT gateway: the function reaches the internet from its address in the function's AZ (aws ec2 describe-nat-gateways)", nat.AttrNatGatewayId())
+		}
 	}
 	if s.Guardrails != nil {
 		out("GuardrailPolicyArn", "Customer managed policy keeping Lambda functions in this network: attach it to the roles that deploy functions",

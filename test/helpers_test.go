@@ -172,6 +172,33 @@ var variants = map[string]func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLamb
 	"natInstances": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		return constructVariant(&vpclambda.VpcLambdaProps{NatProvider: vpclambda.NatInstances(nil)})(app)
 	},
+	"regional": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		return constructVariant(&vpclambda.VpcLambdaProps{NatProvider: vpclambda.RegionalNatGateway(nil)})(app)
+	},
+	"regionalManual": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		return constructVariant(&vpclambda.VpcLambdaProps{MaxAzs: jsii.Number(3), NatProvider: vpclambda.RegionalNatGateway(&vpclambda.RegionalNatGatewayOptions{
+			ElasticIpsPerAz: jsii.Number(2), MaxDrainDuration: awscdk.Duration_Seconds(jsii.Number(600)),
+		})})(app)
+	},
+	// aws-cdk's own Vpc with public and isolated subnets and no NAT:
+	// RegionalNatGateway adds the gateway and the isolated subnets' routes.
+	"regionalExistingVpc": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
+		stack := awscdk.NewStack(app, jsii.String("RegionalExistingVpc"), nil)
+		vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2), NatGateways: jsii.Number(0),
+			SubnetConfiguration: &[]*awsec2.SubnetConfiguration{
+				{Name: jsii.String("Public"), SubnetType: awsec2.SubnetType_PUBLIC},
+				{Name: jsii.String("Isolated"), SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
+			},
+			RestrictDefaultSecurityGroup: jsii.Bool(false)})
+		suppressEmbeddersVpc(vpc)
+		vl, err := vpclambda.NewVpcLambda(stack, "VpcLambda", &vpclambda.VpcLambdaProps{
+			Vpc:            vpc,
+			PrivateSubnets: &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
+			NatProvider:    vpclambda.RegionalNatGateway(nil),
+			Function:       &vpclambda.FunctionOptions{Entry: jsii.String(handlerEntry())},
+		})
+		return stack, vl, err
+	},
 	"ipv6": func(app awscdk.App) (awscdk.Stack, *vpclambda.VpcLambda, error) {
 		return constructVariant(&vpclambda.VpcLambdaProps{
 			Ipv6: jsii.Bool(true), NatGateways: jsii.Number(2), AllowedEgress: &[]awsec2.Port{awsec2.Port_Tcp(jsii.Number(443))},

@@ -155,7 +155,7 @@ func brokenWaysOut(t testing.TB) []brokenWayOut {
 	s3Endpoint := one(t, perAz, "AWS::EC2::VPCEndpoint", "S3")
 	missingRT := ref(perAz.props(s3Endpoint)["RouteTableIds"].([]interface{})[1])
 
-	return []brokenWayOut{
+	return append([]brokenWayOut{
 		{"NAT instance: source/destination check left on", inst, netcheck.DefaultDestination,
 			func(m tpl) { m.props(eni)["SourceDestCheck"] = true },
 			netcheck.CheckSourceDestCheck, eni, 2, "source/destination check is on for network interface " + eni, false},
@@ -241,7 +241,7 @@ func brokenWaysOut(t testing.TB) []brokenWayOut {
 				m.add("DenyOneBlock", "AWS::EC2::NetworkAclEntry", aclEntryProps(one(t, get(t, "app"), "AWS::EC2::NetworkAcl", "Private"), 99, true, "deny", -1, "52.94.0.0/16", nil))
 			},
 			netcheck.CheckNaclOut, "DenyOneBlock", 2, "tcp/443 to 52.94.0.0/16 is denied by outbound rule 99", false},
-	}
+	}, brokenRegionalWaysOut(t)...)
 }
 
 func TestNetcheckFindsEachBrokenWayOut(t *testing.T) {

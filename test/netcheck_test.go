@@ -101,7 +101,17 @@ func TestNetcheckPassesEveryVariant(t *testing.T) {
 					}
 				}
 				instances := len(f.resources("AWS::EC2::Instance"))
-				shared := len(f.resources("AWS::EC2::NatGateway"))+instances < len(fr.Subnets)
+				// A regional NAT gateway is in every AZ it serves: never
+				// a single NAT for several AZs.
+				zonal, regional := 0, 0
+				for _, id := range f.resources("AWS::EC2::NatGateway") {
+					if f.props(id)["AvailabilityMode"] == "regional" {
+						regional++
+					} else {
+						zonal++
+					}
+				}
+				shared := regional == 0 && zonal+instances < len(fr.Subnets)
 				if single != shared {
 					t.Errorf("%s: single-NAT warning = %v, want %v", fr.Function, single, shared)
 				}

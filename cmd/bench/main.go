@@ -25,7 +25,7 @@ var (
 	cold        = flag.Bool("cold", true, "measure a cold set-up (empty Go, npm and jsii caches; about a minute or two)")
 )
 
-var sectionNames = []string{"like", "defaults", "breakdown", "kernel", "levers", "tests", "memory", "sizes", "cold"}
+var sectionNames = []string{"like", "defaults", "breakdown", "kernel", "levers", "tests", "memory", "sizes", "cold", "netcheck"}
 
 const (
 	emptyApp  = "./cmd/bench/emptyapp"
@@ -70,7 +70,7 @@ func main() {
 		{"tests", b.testSuite}, {"memory", b.memory}, {"sizes", b.sizes}, {"cold", func() {
 			fmt.Println("\n8. cold set-up (fresh copy of the repository; empty Go module, Go build, npm, jsii and handler caches)")
 			coldSetup(b.root, b.tmp)
-		}},
+		}}, {"netcheck", b.netcheckPlugin},
 	}
 	for _, s := range sections {
 		if on(s.name) {

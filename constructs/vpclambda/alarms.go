@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -54,7 +55,8 @@ type AlarmProps struct {
 // NatAlarms are the alarms on the network's NAT devices.
 type NatAlarms struct {
 	// ErrorPortAllocation[i] and PacketsDropped[i] watch
-	// Network.NatGateways[i].
+	// Network.NatGateways[i]; those of Network.RegionalNatGateway come
+	// last.
 	ErrorPortAllocation []awscloudwatch.Alarm
 	PacketsDropped      []awscloudwatch.Alarm
 	// StatusCheckFailed[i] watches Network.NatInstances[i].
@@ -91,7 +93,21 @@ func (v *VpcLambda) buildAlarms(p *AlarmProps) {
 		p = &AlarmProps{}
 	}
 	a := &NatAlarms{Topic: p.Topic, scope: constructs.NewConstruct(v.Construct, jsii.String("Alarms"))}
+	type gateway struct {
+		id, what string
+		nat      awsec2.CfnNatGateway
+	}
+	var gateways []gateway
 	for i, nat := range v.Network.NatGateways {
+		gateways = append(gateways, gateway{fmt.Sprintf("NatGateway%d", i+1), fmt.Sprintf("NAT gateway %d of %s", i+1, v.path), nat})
+	}
+	if nat := v.Network.RegionalNatGateway; nat != nil {
+		// A regional NAT gateway is a NAT gateway with one id; the same
+		// metrics are watched (docs/regional-nat.md).
+		gateways = append(gateways, gateway{"RegionalNatGateway", "the regional NAT gateway of " + v.path, nat})
+	}
+	for _, g := range gateways {
+		nat := g.nat
 		metric := func(name string) awscloudwatch.Metric {
 			return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 				Namespace:     jsii.String("AWS/NATGateway"),
@@ -101,8 +117,8 @@ func (v *VpcLambda) buildAlarms(p *AlarmProps) {
 				Period:        v.oneMinute(),
 			})
 		}
-		what := fmt.Sprintf("NAT gateway %d of %s", i+1, v.path)
-		a.ErrorPortAllocation = append(a.ErrorPortAllocation, a.Add(fmt.Sprintf("NatGateway%dErrorPortAllocation", i+1), &awscloudwatch.AlarmProps{
+		what := g.what
+		a.ErrorPortAllocation = append(a.ErrorPortAllocation, a.Add(g.id+"ErrorPortAllocation", &awscloudwatch.AlarmProps{
 			AlarmDescription: jsii.String(fmt.Sprintf("%s could not allocate source ports for new connections for %d minutes (ErrorPortAllocation): "+
 				"the function cannot open more connections to one destination; add Elastic IPs to the NAT gateway or more NAT gateways", what, ErrorPortAllocationMinutes)),
 			Metric:             metric("ErrorPortAllocation"),
@@ -122,7 +138,7 @@ func (v *VpcLambda) buildAlarms(p *AlarmProps) {
 			Label:  jsii.String("dropped packets (%)"),
 			Period: v.oneMinute(),
 		})
-		a.PacketsDropped = append(a.PacketsDropped, a.Add(fmt.Sprintf("NatGateway%dPacketsDropped", i+1), &awscloudwatch.AlarmProps{
+		a.PacketsDropped = append(a.PacketsDropped, a.Add(g.id+"PacketsDropped", &awscloudwatch.AlarmProps{
 			AlarmDescription: jsii.String(fmt.Sprintf("%s dropped more than %g %% of its packets for %d minutes (PacketsDropCount): "+
 				"check the AWS Health Dashboard for the NAT gateway's Availability Zone", what, PacketsDropPercent, PacketsDropMinutes)),
 			Metric:             dropped,

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53resolver"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -42,7 +41,7 @@ type DnsFirewall struct {
 	// Config is the VPC's AWS::Route53Resolver::FirewallConfig with
 	// FirewallFailOpen DISABLED: when DNS Firewall cannot evaluate a
 	// query, the query fails instead of resolving unfiltered.
-	Config awscdk.CfnResource
+	Config awsroute53resolver.CfnFirewallConfig
 }
 
 // planAllowedDomains checks AllowedDomains: nil means no allow-list.
@@ -159,14 +158,9 @@ func (v *VpcLambda) buildDnsFirewall(domains []string) {
 		VpcId:               v.Vpc.VpcId(),
 		Priority:            jsii.Number(DnsFirewallAssociationPriority),
 	})
-	// aws-cdk-lib 2.270 has no L1 class for FirewallConfig; the resource
-	// type is CloudFormation's.
-	fw.Config = awscdk.NewCfnResource(v, jsii.String("DnsFirewallConfig"), &awscdk.CfnResourceProps{
-		Type: jsii.String("AWS::Route53Resolver::FirewallConfig"),
-		Properties: &map[string]interface{}{
-			"ResourceId":       v.Vpc.VpcId(),
-			"FirewallFailOpen": "DISABLED",
-		},
+	fw.Config = awsroute53resolver.NewCfnFirewallConfig(v, jsii.String("DnsFirewallConfig"), &awsroute53resolver.CfnFirewallConfigProps{
+		ResourceId:       v.Vpc.VpcId(),
+		FirewallFailOpen: jsii.String("DISABLED"),
 	})
 	v.DnsFirewall = fw
 }

@@ -95,7 +95,10 @@ func Suppressions(r awscdk.CfnResource) []NagSuppression {
 // the network do not apply: both follow from the reference topology.
 func (v *VpcLambda) networkSuppressions() {
 	n := v.Network
-	routes := []awscdk.CfnResource{n.PublicDefaultRoute}
+	var routes []awscdk.CfnResource
+	if n.PublicDefaultRoute != nil { // a regional NAT gateway needs no public subnet
+		routes = append(routes, n.PublicDefaultRoute)
+	}
 	if n.PublicIpv6DefaultRoute != nil {
 		routes = append(routes, n.PublicIpv6DefaultRoute)
 	}

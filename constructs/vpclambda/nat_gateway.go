@@ -53,7 +53,8 @@ func NatGateways(opts *NatGatewayOptions) *NatGatewayProvider {
 	return p
 }
 
-func (p *NatGatewayProvider) plan(ps *problems, prop string, nAzs int) int {
+func (p *NatGatewayProvider) plan(ps *problems, prop string, vpc natVpc) natLayout {
+	nAzs := vpc.nAzs
 	countProp := prop + ".Count"
 	if p.countOf == "NatGateways" {
 		countProp = "NatGateways"
@@ -77,11 +78,13 @@ func (p *NatGatewayProvider) plan(ps *problems, prop string, nAzs int) int {
 	p.eipCount = wholeCount(ps, prop+".ElasticIpsPerGateway", p.opts.ElasticIpsPerGateway, 1, 1, MaxElasticIpsPerNatGateway,
 		" (a NAT gateway has one primary and up to seven secondary Elastic IPs)",
 		"use 1, or more to raise the gateway's connection limit per destination (about 55,000 per address)")
-	return p.count
+	// One gateway per public subnet, one private route table per gateway.
+	return natLayout{publicSubnets: p.count, routeTables: p.count}
 }
 
-func (p *NatGatewayProvider) provide(b *networkBuilder, j int, subnet awsec2.CfnSubnet) natTarget {
+func (p *NatGatewayProvider) provide(b *networkBuilder, j int) natTarget {
 	n := b.n
+	subnet := b.publicSubnet(j)
 	natID := fmt.Sprintf("NatGateway%d", j+1)
 	var eips []awsec2.CfnEIP
 	for k := 0; k < p.eipCount; k++ {

@@ -61,7 +61,8 @@ func NatInstances(opts *NatInstanceOptions) *NatInstanceProvider {
 	return p
 }
 
-func (p *NatInstanceProvider) plan(ps *problems, prop string, nAzs int) int {
+func (p *NatInstanceProvider) plan(ps *problems, prop string, vpc natVpc) natLayout {
+	nAzs := vpc.nAzs
 	p.count = wholeCount(ps, prop+".Count", p.opts.Count, 1, 1, nAzs,
 		" (one NAT instance per AZ at most, each in its AZ's public subnet)",
 		fmt.Sprintf("use 1 (one shared instance) to %d (one per AZ), or raise MaxAzs", nAzs))
@@ -84,7 +85,8 @@ func (p *NatInstanceProvider) plan(ps *problems, prop string, nAzs int) int {
 		}
 		ps.add(prop+".InstanceType", fmt.Sprintf("%q", *p.itype.ToString()), fmt.Sprintf("is an %s instance type but the image is for %s (CpuType): the instance would not boot", arch, p.cpu), fix)
 	}
-	return p.count
+	// One instance per public subnet, one private route table per instance.
+	return natLayout{publicSubnets: p.count, routeTables: p.count}
 }
 
 // natInstanceImageParameter is AWS's public SSM parameter naming the latest
@@ -127,8 +129,9 @@ func natInstanceUserData(vpcCidr string) string {
 	}, "\n")
 }
 
-func (p *NatInstanceProvider) provide(b *networkBuilder, j int, subnet awsec2.CfnSubnet) natTarget {
+func (p *NatInstanceProvider) provide(b *networkBuilder, j int) natTarget {
 	n := b.n
+	subnet := b.publicSubnet(j)
 	if n.NatInstanceSecurityGroup == nil { // the first instance of this network
 		var ingress []interface{}
 		for _, c := range b.np.layout.Private {

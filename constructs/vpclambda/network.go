@@ -45,9 +45,12 @@ func (v *VpcLambda) buildNetwork(np *networkPlan) {
 	if np.ipv6 {
 		b.ipv6 = newDualStack(b)
 	}
-	b.publicRoutes()
-	b.networkAcls()
-	b.publicTier()
+	public := np.nat.publicSubnets > 0
+	if public {
+		b.publicRoutes()
+	}
+	b.networkAcls(public)
+	b.egress()
 	b.privateTier()
 	b.gatewayEndpoints(np.endpoints)
 	b.reference()
@@ -71,14 +74,22 @@ func (b *networkBuilder) vpc() {
 	b.path(n.GatewayAttachment)
 }
 
-func (b *networkBuilder) networkAcls() {
+// networkAcls creates the private tier's network ACL and, when the VPC has
+// public subnets, the public tier's.
+func (b *networkBuilder) networkAcls(public bool) {
 	n := b.n
-	n.PublicNetworkAcl = awsec2.NewCfnNetworkAcl(b.v, jsii.String("PublicNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: b.vpcID, Tags: b.tag("PublicNetworkAcl")})
+	if public {
+		n.PublicNetworkAcl = awsec2.NewCfnNetworkAcl(b.v, jsii.String("PublicNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: b.vpcID, Tags: b.tag("PublicNetworkAcl")})
+	}
 	n.PrivateNetworkAcl = awsec2.NewCfnNetworkAcl(b.v, jsii.String("PrivateNetworkAcl"), &awsec2.CfnNetworkAclProps{VpcId: b.vpcID, Tags: b.tag("PrivateNetworkAcl")})
-	b.naclEntries(naclPublicTierName, n.PublicNetworkAcl, PublicNaclRules(n.Cidr))
+	if public {
+		b.naclEntries(naclPublicTierName, n.PublicNetworkAcl, PublicNaclRules(n.Cidr))
+	}
 	b.naclEntries(naclPrivateTierName, n.PrivateNetworkAcl, PrivateNaclRules(n.Cidr))
 	if b.ipv6 != nil {
-		b.ipv6.naclEntries(naclPublicTierName, n.PublicNetworkAcl)
+		if public {
+			b.ipv6.naclEntries(naclPublicTierName, n.PublicNetworkAcl)
+		}
 		b.ipv6.naclEntries(naclPrivateTierName, n.PrivateNetworkAcl)
 	}
 }
@@ -126,16 +137,28 @@ func (b *networkBuilder) publicRoutes() {
 	}
 }
 
-// publicTier creates, per NAT device, its public subnet, the device, and
-// the private route table that targets it.
-func (b *networkBuilder) publicTier() {
+// publicSubnet returns public subnet j (in AZ j), creating the public
+// subnets up to it on first use: a provider whose devices live in public
+// subnets asks for device j's subnet as it creates the device, so each
+// subnet comes just before its device in the template.
+func (b *networkBuilder) publicSubnet(j int) awsec2.CfnSubnet {
 	n := b.n
-	for j, cidr := range b.np.layout.Public {
-		id := fmt.Sprintf("PublicSubnet%d", j+1)
-		s := b.subnet(id, true, j, cidr.String(), n.PublicRouteTable, n.PublicNetworkAcl)
-		n.PublicSubnets = append(n.PublicSubnets, s)
+	for len(n.PublicSubnets) <= j {
+		k := len(n.PublicSubnets)
+		id := fmt.Sprintf("PublicSubnet%d", k+1)
+		n.PublicSubnets = append(n.PublicSubnets, b.subnet(id, true, k, b.np.layout.Public[k].String(), n.PublicRouteTable, n.PublicNetworkAcl))
+	}
+	return n.PublicSubnets[j]
+}
 
-		target := b.np.provider.provide(b, j, s)
+// egress creates the private route tables, each with its default route to
+// the target the NatProvider creates for it (and, for a dual-stack VPC,
+// ::/0 to the egress-only internet gateway), then any public subnet of the
+// plan no device asked for.
+func (b *networkBuilder) egress() {
+	n := b.n
+	for j := 0; j < b.np.nat.routeTables; j++ {
+		target := b.np.provider.provide(b, j)
 		b.path(target.path...)
 		rtID := fmt.Sprintf("PrivateRouteTable%d", j+1)
 		rt := awsec2.NewCfnRouteTable(b.v, jsii.String(rtID), &awsec2.CfnRouteTableProps{VpcId: b.vpcID, Tags: b.tag(rtID)})
@@ -151,6 +174,9 @@ func (b *networkBuilder) publicTier() {
 		if b.ipv6 != nil {
 			b.ipv6.privateRoute(rtID, rt)
 		}
+	}
+	if k := b.np.nat.publicSubnets; k > 0 {
+		b.publicSubnet(k - 1)
 	}
 }
 
@@ -214,7 +240,10 @@ func (b *networkBuilder) reference() {
 // (AwsSolutions-VPC3 is a reminder that they exist, not a defect).
 func (b *networkBuilder) suppressVpc3() {
 	n := b.n
-	acls := []awscdk.CfnResource{n.PublicNetworkAcl, n.PrivateNetworkAcl}
+	acls := []awscdk.CfnResource{n.PrivateNetworkAcl}
+	if n.PublicNetworkAcl != nil {
+		acls = []awscdk.CfnResource{n.PublicNetworkAcl, n.PrivateNetworkAcl}
+	}
 	for _, e := range n.NetworkAclEntries {
 		acls = append(acls, e)
 	}

@@ -84,8 +84,15 @@ type VpcLambdaProps struct {
 	// and a private route table of its own; private subnet i uses device i
 	// mod the device count.
 	//
+	// RegionalNatGateway(...) is one regional NAT gateway for the whole VPC,
+	// in no subnet: the VPC then has no public subnet. It is the one
+	// provider that also works with Vpc: the construct adds the gateway to
+	// the existing VPC and a 0.0.0.0/0 route to it in each selected
+	// subnet's route table (the subnets must have no default route, the
+	// VPC an internet gateway).
+	//
 	// Default: NatGateways with Count NatGateways (one gateway, one Elastic
-	// IP). Not with NatGateways, nor with Vpc.
+	// IP). Not with NatGateways; with Vpc only RegionalNatGateway.
 	NatProvider NatProvider
 
 	// Ipv6 makes the new VPC dual-stack: an Amazon-provided /56, a /64 per
@@ -120,7 +127,8 @@ type VpcLambdaProps struct {
 
 	// Vpc is an existing VPC to attach the function to instead of creating
 	// the reference network. Its private subnets must already route
-	// 0.0.0.0/0 to a NAT gateway (or NAT instance).
+	// 0.0.0.0/0 to a NAT gateway (or NAT instance), unless NatProvider is
+	// RegionalNatGateway, which adds that route.
 	//
 	// Default: a new VPC with the reference topology is created.
 	Vpc awsec2.IVpc

@@ -16,7 +16,7 @@ import (
 type networkPlan struct {
 	cidr      netip.Prefix
 	azs       []*string
-	nats      int
+	nat       natLayout // what provider needs: public subnets, private route tables
 	provider  NatProvider
 	ipv6      bool
 	endpoints []GatewayEndpointService
@@ -27,6 +27,7 @@ type networkPlan struct {
 type existingPlan struct {
 	vpc     awsec2.IVpc
 	subnets []awsec2.ISubnet
+	nat     existingVpcNat // the way out the construct adds (RegionalNatGateway); nil for none
 }
 
 func wholeNumber(ps *problems, prop string, v *float64, def, min, max int, fix string) int {
@@ -98,7 +99,11 @@ func planNetwork(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *networkPl
 		ps.add("NatGateways", showNum(p.NatGateways), "is set together with NatProvider",
 			"set the count in the provider (vpclambda.NatGateways(&vpclambda.NatGatewayOptions{Count: ...})) and remove NatGateways")
 	}
-	np.nats = np.provider.plan(ps, "NatProvider", nAzs)
+	np.nat = np.provider.plan(ps, "NatProvider", natVpc{nAzs: nAzs, azs: np.azs})
+	if np.nat.publicSubnets == 0 && p.PublicSubnetCidrMask != nil {
+		ps.add("PublicSubnetCidrMask", showNum(p.PublicSubnetCidrMask), "is set, but the NatProvider needs no public subnet (a regional NAT gateway sits in no subnet of the VPC)",
+			"remove PublicSubnetCidrMask")
+	}
 	np.ipv6 = p.Ipv6 != nil && *p.Ipv6
 	np.endpoints = planGatewayEndpoints(ps, p.GatewayEndpoints)
 
@@ -126,7 +131,7 @@ func planNetwork(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *networkPl
 		} else if p.PublicSubnetCidrMask != nil && pubBits < prefix.Bits() {
 			ps.add("PublicSubnetCidrMask", fmt.Sprint(pubBits), fmt.Sprintf("is larger than the VPC block %s", prefix), fmt.Sprintf("use /%d or longer", prefix.Bits()))
 		} else {
-			layout, lmsg, lfix := layoutSubnets(prefix, nAzs, privBits, np.nats, pubBits, masksFix)
+			layout, lmsg, lfix := layoutSubnets(prefix, nAzs, privBits, np.nat.publicSubnets, pubBits, masksFix)
 			if lmsg != "" {
 				ps.add("VpcCidr", fmt.Sprintf("%q", cidr), lmsg, lfix)
 			}
@@ -170,7 +175,7 @@ func planExisting(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *existing
 	}{
 		{"VpcCidr", p.VpcCidr != nil}, {"MaxAzs", p.MaxAzs != nil}, {"AvailabilityZones", p.AvailabilityZones != nil},
 		{"NatGateways", p.NatGateways != nil}, {"PrivateSubnetCidrMask", p.PrivateSubnetCidrMask != nil},
-		{"PublicSubnetCidrMask", p.PublicSubnetCidrMask != nil}, {"NatProvider", p.NatProvider != nil},
+		{"PublicSubnetCidrMask", p.PublicSubnetCidrMask != nil}, {"NatProvider", p.NatProvider != nil && !isExistingVpcNat(p.NatProvider)},
 		{"GatewayEndpoints", p.GatewayEndpoints != nil},
 	} {
 		if c.set {
@@ -231,7 +236,17 @@ func planExisting(ps *problems, stack awscdk.Stack, p *VpcLambdaProps) *existing
 			}
 		}
 	}
-	return &existingPlan{vpc: p.Vpc, subnets: subnets}
+	ep := &existingPlan{vpc: p.Vpc, subnets: subnets}
+	if nat, ok := p.NatProvider.(existingVpcNat); ok { // nat_regional_existing.go
+		nat.planExisting(ps, "NatProvider", stack, p.Vpc, subnets)
+		ep.nat = nat
+	}
+	return ep
+}
+
+func isExistingVpcNat(p NatProvider) bool {
+	_, ok := p.(existingVpcNat)
+	return ok
 }
 
 // subnetDualStack tells, for a subnet defined in this app (one with a

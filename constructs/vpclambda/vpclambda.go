@@ -54,11 +54,14 @@ type Network struct {
 	InternetGateway awsec2.CfnInternetGateway
 	// GatewayAttachment attaches InternetGateway to Vpc.
 	GatewayAttachment awsec2.CfnVPCGatewayAttachment
-	// PublicSubnets has one subnet per NAT gateway, in the first AZs.
+	// PublicSubnets has one subnet per NAT gateway or instance, in the
+	// first AZs (none with RegionalNatGateway).
 	PublicSubnets []awsec2.CfnSubnet
 	// PrivateSubnets has one subnet per AZ: the function's subnets.
 	PrivateSubnets []awsec2.CfnSubnet
-	// PublicRouteTable is shared by the public subnets.
+	// PublicRouteTable is shared by the public subnets (nil when there
+	// are none, as with RegionalNatGateway; so are PublicDefaultRoute and
+	// PublicNetworkAcl).
 	PublicRouteTable awsec2.CfnRouteTable
 	// PublicDefaultRoute is 0.0.0.0/0 -> internet gateway.
 	PublicDefaultRoute awsec2.CfnRoute
@@ -77,6 +80,14 @@ type Network struct {
 	// SecondaryElasticIps[i] are the further Elastic IPs of NAT gateway i
 	// (NatGatewayOptions.ElasticIpsPerGateway above 1); empty otherwise.
 	SecondaryElasticIps [][]awsec2.CfnEIP
+	// RegionalNatGateway is the regional NAT gateway (with
+	// RegionalNatGateway): one for the VPC, in no subnet; every private
+	// route table sends 0.0.0.0/0 to it. Nil otherwise.
+	RegionalNatGateway awsec2.CfnNatGateway
+	// RegionalNatGatewayElasticIps[i] are the Elastic IPs the construct
+	// created for the regional NAT gateway in AZ i (manual mode with
+	// RegionalNatGatewayOptions.ElasticIpsPerAz); empty otherwise.
+	RegionalNatGatewayElasticIps [][]awsec2.CfnEIP
 	// NatInstances are the NAT instances (with NatInstances), NatInstances[i]
 	// in PublicSubnets[i].
 	NatInstances []awsec2.CfnInstance
@@ -184,9 +195,15 @@ type VpcLambda struct {
 	// VpcLambdaProps.AllowedDomains.
 	DnsFirewall *DnsFirewall
 
-	ipv6  bool   // dual-stack subnets: functions allow IPv6
-	path  string // the construct's path, read once (each read is a round trip to the CDK)
-	reads reads  // other values read once (reads.go)
+	// ExistingVpcNat is the regional NAT gateway and routes the construct
+	// added to an existing VPC (Vpc with NatProvider RegionalNatGateway);
+	// nil otherwise.
+	ExistingVpcNat *ExistingVpcNat
+
+	existingPath []awscdk.CfnResource // ExistingVpcNat's resources, before the functions
+	ipv6         bool                 // dual-stack subnets: functions allow IPv6
+	path         string               // the construct's path, read once (each read is a round trip to the CDK)
+	reads        reads                // other values read once (reads.go)
 }
 
 // NewVpcLambda validates props and builds the construct. When props are
@@ -255,6 +272,9 @@ func NewVpcLambda(scope constructs.Construct, id string, props *VpcLambdaProps) 
 	} else {
 		v.Vpc = ep.vpc
 		v.PrivateSubnets = ep.subnets
+		if ep.nat != nil {
+			v.existingPath = ep.nat.provideExisting(v, ep.vpc, ep.subnets)
+		}
 	}
 
 	if domains != nil {
@@ -415,6 +435,9 @@ func (v *VpcLambda) attach(id string, fp *functionPlan) *AttachedFunction {
 	// The allow-list is in force before the function first runs.
 	if v.DnsFirewall != nil {
 		before = append(before, v.DnsFirewall.Association, v.DnsFirewall.Config)
+	}
+	for _, r := range v.existingPath {
+		before = append(before, r)
 	}
 	// One construct dependency for all of them (a resource's dependencies
 	// on other resources of its stack become its DependsOn, as with

@@ -275,6 +275,7 @@ func TestEgressTemplates(t *testing.T) {
 	t.Run("NatInstance", func(t *testing.T) { testNatInstance(t, e) })
 	t.Run("IPv6DualStack", func(t *testing.T) { testIPv6(t, e) })
 	t.Run("GatewayEndpoints", func(t *testing.T) { testGatewayEndpoints(t, e) })
+	t.Run("RegionalNatGateway", func(t *testing.T) { testRegionalNat(t, e) })
 	t.Run("RejectedLikeAWS", func(t *testing.T) { testRejected(t, e) })
 	t.Run("DnsFirewall", func(t *testing.T) { testDnsFirewall(t, e) })
 	t.Run("DnsFirewallRejectedLikeAWS", func(t *testing.T) { testDnsFirewallRejected(t, e) })
@@ -703,6 +704,20 @@ func testRejected(t *testing.T, e *egressEnv) {
 			func(r map[string]any) { props(r, "NatInstance")["InstanceType"] = "t3.nano" }},
 		{"IPv6 block outside the VPC's", "ipv6", "Private2", "'2001:db8::/64' is invalid",
 			func(r map[string]any) { props(r, "Private2")["Ipv6CidrBlock"] = "2001:db8::/64" }},
+		{"a regional NAT gateway in a VPC without an internet gateway", "nat-regional", "Nat", "has no internet gateway attached",
+			func(r map[string]any) {
+				delete(r, "IgwAttachment")
+				for _, id := range []string{"EipA", "EipB", "EipB2", "Nat"} {
+					delete(r[id].(map[string]any), "DependsOn")
+				}
+			}},
+		{"a private regional NAT gateway", "nat-regional", "Nat", "public connectivity only",
+			func(r map[string]any) { props(r, "Nat")["ConnectivityType"] = "private" }},
+		{"one Elastic IP for two AZs of a regional NAT gateway", "nat-regional", "Nat", "listed twice",
+			func(r map[string]any) {
+				zs := props(r, "Nat")["AvailabilityZoneAddresses"].([]any)
+				zs[1].(map[string]any)["AllocationIds"] = []any{map[string]any{"Fn::GetAtt": []any{"EipA", "AllocationId"}}}
+			}},
 		{"a ninth Elastic IP on a NAT gateway", "nat-eips", "Nat", "at most 8",
 			func(r map[string]any) {
 				var list []any
@@ -729,5 +744,78 @@ func testRejected(t *testing.T, e *egressEnv) {
 				}
 			}
 		})
+	}
+}
+
+// testRegionalNat deploys a regional NAT gateway in manual mode
+// (ec2_nat_regional): DescribeNatGateways shows it regional, in the VPC
+// and no subnet, with each AZ's Elastic IP and its own route table to the
+// internet gateway; moving an AZ to another Elastic IP updates it in place;
+// the stack's deletion deletes it, its route table and releases its
+// addresses.
+func testRegionalNat(t *testing.T, e *egressEnv) {
+	const stack = "EgressRegionalNat"
+	out := e.deploy(t, stack, template(t, "nat-regional", nil), false)
+	alloc := strings.Split(out["AllocationIds"], ",")
+	describe := func() ec2types.NatGateway {
+		t.Helper()
+		o, err := e.ec2.DescribeNatGateways(e.ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{out["NatGatewayId"]}})
+		if err != nil || len(o.NatGateways) != 1 {
+			t.Fatalf("DescribeNatGateways %s: %v", out["NatGatewayId"], err)
+		}
+		return o.NatGateways[0]
+	}
+	zones := func(gw ec2types.NatGateway) map[string]string {
+		m := map[string]string{}
+		for _, a := range gw.NatGatewayAddresses {
+			m[aws.ToString(a.AvailabilityZone)] = aws.ToString(a.AllocationId)
+			if !netip.MustParsePrefix("198.51.100.128/25").Contains(netip.MustParseAddr(aws.ToString(a.PublicIp))) || aws.ToString(a.AvailabilityZoneId) == "" {
+				t.Errorf("address %+v: want an Elastic IP of the emulator's with its zone id", a)
+			}
+		}
+		return m
+	}
+	gw := describe()
+	if gw.AvailabilityMode != ec2types.AvailabilityModeRegional || aws.ToString(gw.VpcId) != out["VpcId"] || aws.ToString(gw.SubnetId) != "" ||
+		gw.AutoProvisionZones != ec2types.AutoProvisionZonesStateDisabled || gw.State != ec2types.NatGatewayStateAvailable {
+		t.Errorf("regional gateway: mode %s, VPC %s, subnet %q, auto-provision %s, state %s", gw.AvailabilityMode, aws.ToString(gw.VpcId), aws.ToString(gw.SubnetId), gw.AutoProvisionZones, gw.State)
+	}
+	if got := zones(gw); got["us-east-1a"] != alloc[0] || got["us-east-1b"] != alloc[1] || len(got) != 2 {
+		t.Errorf("zones %v, want us-east-1a %s and us-east-1b %s", got, alloc[0], alloc[1])
+	}
+	rt := aws.ToString(gw.RouteTableId)
+	rts, err := e.ec2.DescribeRouteTables(e.ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{rt}})
+	if err != nil || len(rts.RouteTables) != 1 {
+		t.Fatalf("the gateway's route table %s: %v", rt, err)
+	}
+	toIgw := false
+	for _, r := range rts.RouteTables[0].Routes {
+		toIgw = toIgw || (aws.ToString(r.DestinationCidrBlock) == "0.0.0.0/0" && strings.HasPrefix(aws.ToString(r.GatewayId), "igw-"))
+	}
+	if !toIgw {
+		t.Errorf("the gateway's route table %s has no 0.0.0.0/0 to the internet gateway", rt)
+	}
+
+	moved := template(t, "nat-regional", func(r map[string]any) {
+		zs := props(r, "Nat")["AvailabilityZoneAddresses"].([]any)
+		zs[1].(map[string]any)["AllocationIds"] = []any{map[string]any{"Fn::GetAtt": []any{"EipB2", "AllocationId"}}}
+	})
+	if got := e.deploy(t, stack, moved, true)["NatGatewayId"]; got != out["NatGatewayId"] {
+		t.Errorf("moving an AZ to another Elastic IP replaced the gateway: %s -> %s", out["NatGatewayId"], got)
+	}
+	if got := zones(describe()); got["us-east-1b"] != alloc[2] || got["us-east-1a"] != alloc[0] {
+		t.Errorf("after the update: zones %v, want us-east-1b on %s", got, alloc[2])
+	}
+	addrs, err := e.ec2.DescribeAddresses(e.ctx, &ec2.DescribeAddressesInput{AllocationIds: []string{alloc[1]}})
+	if err != nil || len(addrs.Addresses) != 1 || aws.ToString(addrs.Addresses[0].AssociationId) != "" {
+		t.Errorf("the Elastic IP the update took off the gateway is still associated: %+v %v", addrs, err)
+	}
+
+	e.destroy(t, stack, out["VpcId"])
+	if gw := describe(); gw.State != ec2types.NatGatewayStateDeleted {
+		t.Errorf("regional NAT gateway state after the stack's deletion = %s", gw.State)
+	}
+	if o, err := e.ec2.DescribeRouteTables(e.ctx, &ec2.DescribeRouteTablesInput{Filters: Filter("route-table-id", rt)}); err != nil || len(o.RouteTables) != 0 {
+		t.Errorf("the gateway's route table %s outlived it: %v", rt, err)
 	}
 }

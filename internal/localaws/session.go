@@ -211,7 +211,11 @@ func invokeStep(ctx context.Context, out io.Writer, cfg aws.Config, state *State
 		fmt.Fprintln(out, "    NOT RUN, NOT A PASS: the emulator has no VPC twin (it needs root and the twin's packages; see above), so nothing proves the deployed function reaches the internet")
 		return nil, nil
 	}
-	r, err := Invoke(ctx, cfg, outputs["FunctionName"], outputs["NatPublicIps"])
+	ips, err := NatPublicIPs(ctx, cfg, outputs) // regional.go
+	if err != nil {
+		return nil, err
+	}
+	r, err := Invoke(ctx, cfg, outputs["FunctionName"], ips)
 	if err != nil {
 		return nil, fmt.Errorf("invoking the deployed function: %w", err)
 	}

@@ -15,6 +15,9 @@ type natGateway struct {
 	*node
 	gw  *netcheck.NatGateway
 	eip netip.Addr // invalid: no Elastic IP (a private NAT gateway)
+	// perAz is a regional NAT gateway's public address by AZ
+	// (natgw_regional.go); nil for a zonal one.
+	perAz map[string]netip.Addr
 }
 
 func (t *Twin) addNatGateway(gw *netcheck.NatGateway) error {

@@ -3,6 +3,8 @@ package twin
 import (
 	"fmt"
 	"net/netip"
+
+	"github.com/vpclambda/vpclambda/netcheck"
 )
 
 // routerAddr is the VPC router's address on every link to an interface's
@@ -28,6 +30,10 @@ type node struct {
 	// router on the interface's link (a function's or NAT gateway's
 	// interface has none that matters).
 	srcDstCheck bool
+	// A node in no subnet (subnet "": a regional NAT gateway) has the
+	// route table of its own traffic here and may have further addresses.
+	table *netcheck.RouteTable
+	extra []netip.Addr
 }
 
 // newNode creates the namespace of an interface with address addr in

@@ -101,6 +101,9 @@ func (b *routeBatch) add(six bool, format string, a ...interface{}) {
 func (t *Twin) localRoutes(b *routeBatch, vpc *netcheck.Vpc, n int) {
 	for _, nd := range t.nodes {
 		b.add(false, "route add %s/32 dev %s table %d", nd.addr, nd.routerIf, n)
+		for _, a := range nd.extra {
+			b.add(false, "route add %s/32 dev %s table %d", a, nd.routerIf, n)
+		}
 		if nd.addr6.IsValid() {
 			b.add(true, "route add %s/128 dev %s table %d", nd.addr6, nd.routerIf, n)
 		}
@@ -165,7 +168,7 @@ func (t *Twin) buildRouter(vpc *netcheck.Vpc) error {
 	tables := map[*netcheck.RouteTable]int{}
 	var b routeBatch
 	for _, nd := range t.nodes {
-		rt := t.routeTableOf(t.facts.Subnets[nd.subnet])
+		rt := t.nodeTable(nd)
 		n, ok := tables[rt]
 		if !ok {
 			n = 100 + len(tables)
@@ -207,6 +210,9 @@ func (t *Twin) naclRuleset() string {
 	chains := map[string]int{}
 	var subnets []string
 	for _, nd := range t.nodes {
+		if nd.subnet == "" {
+			continue // in no subnet: no network ACL
+		}
 		if _, ok := chains[nd.subnet]; !ok {
 			chains[nd.subnet] = len(chains)
 			subnets = append(subnets, nd.subnet)
@@ -224,6 +230,9 @@ func (t *Twin) naclRuleset() string {
 		}
 	}
 	for _, nd := range t.nodes {
+		if nd.subnet == "" {
+			continue
+		}
 		cidr := t.facts.Subnets[nd.subnet].Cidr.Masked()
 		n := chains[nd.subnet]
 		fmt.Fprintf(&b, "    iifname %q ip daddr != %s jump nacl_out_%d\n", nd.routerIf, cidr, n)
@@ -256,7 +265,7 @@ func (t *Twin) expectedNat(sn *netcheck.Subnet, host netip.Addr) (string, netip.
 		return "", netip.Addr{}
 	case route.Kind == netcheck.TargetNatGateway:
 		if ng := t.natGateways[route.Target]; ng != nil {
-			return route.Target, ng.eip
+			return route.Target, ng.eipFor(sn.AZ)
 		}
 	case route.Kind == netcheck.TargetNetworkInterface || route.Kind == netcheck.TargetInstance:
 		if ni := t.natInstances[route.Target]; ni != nil {

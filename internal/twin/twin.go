@@ -271,7 +271,12 @@ func (t *Twin) addGateways(vpc *netcheck.Vpc) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		if err := t.addNatGateway(t.facts.NatGateways[id]); err != nil {
+		gw := t.facts.NatGateways[id]
+		add := t.addNatGateway
+		if gw.Regional {
+			add = func(gw *netcheck.NatGateway) error { return t.addRegionalNatGateway(gw, vpc) } // natgw_regional.go
+		}
+		if err := add(gw); err != nil {
 			return err
 		}
 	}
@@ -433,7 +438,7 @@ func (t *Twin) expect(e *functionENI, ipv6 bool, svc string) (SubnetResult, []*n
 		}
 	default:
 		r.Nat, eip = t.expectedNat(sn, t.questionHost(svc))
-		if nd := t.natNode(r.Nat); nd != nil {
+		if nd := t.natNode(r.Nat); nd != nil && nd.subnet != "" {
 			acls = append(acls, t.naclOf(t.facts.Subnets[nd.subnet]))
 		}
 		if svc != "" {

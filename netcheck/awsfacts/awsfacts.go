@@ -187,6 +187,9 @@ func (c *Clients) loadVpc(ctx context.Context, f *netcheck.Facts, vpcID string) 
 	if err != nil {
 		return err
 	}
+	if err := c.regionalNatRouteTables(ctx, f, vpcID, igwIDs); err != nil {
+		return err
+	}
 	if err := c.loadInternetGateways(ctx, f, vpcID, igwIDs); err != nil {
 		return err
 	}
@@ -214,6 +217,7 @@ func (c *Clients) loadNatGateways(ctx context.Context, f *netcheck.Facts, vpcID 
 				break
 			}
 		}
+		regionalNatFromSDK(nat, n) // regional.go
 		f.NatGateways[id] = nat
 	}
 	return nil

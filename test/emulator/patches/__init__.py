@@ -19,7 +19,9 @@ PATCHES = [
     "cfn_changeset_not_found",    # Describe/DeleteChangeSet on a missing change set: wrong error / HTTP 500
     "cfn_changeset_deleted_stack",  # a deleted stack's change sets are found by the next deploy of its name
     "cfn_previous_parameter",     # UsePreviousValue on a defaulted parameter: KeyError (HTTP 500)
+    "cfn_update_cleanup_order",   # an update deletes removed resources first, before adding and modifying
     "cfn_update_unsupported",     # a modified resource without an update handler is dropped
+    "cfn_update_removed_resources",  # a removed resource stays in the stack: adding its logical id back creates nothing
     "cfn_custom_resource",        # Lambda-backed custom resources hang forever
     "cfn_depends_on",             # a resource created early through a Ref ignores its own DependsOn
     "cfn_fn_cidr",                # Fn::Cidr not evaluated
@@ -27,6 +29,7 @@ PATCHES = [
     "ec2_cfn_delete",             # no CloudFormation delete for routes, route tables, NAT, EIP, IGW, attachment
     "ec2_nat_private_ip",         # a NAT gateway's private IP is a random 10.x address outside its subnet
     "ec2_nat_secondary_addresses",  # NatGateway SecondaryAllocationIds ignored; no in-place update
+    "ec2_nat_regional",           # no regional NAT gateway (AvailabilityMode regional): KeyError on SubnetId
     "ec2_network_interface",      # NetworkInterface: GroupSet and SourceDestCheck ignored; never deleted
     "ec2_eip_association",        # AWS::EC2::EIPAssociation silently skipped
     "ec2_instance",               # Instance: NetworkInterfaces, MetadataOptions ignored (launched in the default VPC)
