@@ -51,6 +51,13 @@ const (
 	typeEni        = "AWS::EC2::NetworkInterface"
 	typeEoigw      = "AWS::EC2::EgressOnlyInternetGateway"
 	typeEndpoint   = "AWS::EC2::VPCEndpoint"
+
+	typeDhcp         = "AWS::EC2::DHCPOptions"
+	typeDhcpAssoc    = "AWS::EC2::VPCDHCPOptionsAssociation"
+	typeFwDomainList = "AWS::Route53Resolver::FirewallDomainList"
+	typeFwRuleGroup  = "AWS::Route53Resolver::FirewallRuleGroup"
+	typeFwAssoc      = "AWS::Route53Resolver::FirewallRuleGroupAssociation"
+	typeFwConfig     = "AWS::Route53Resolver::FirewallConfig"
 )
 
 var naclProps = map[string][]string{typeNaclEntry: {"CidrBlock", "Ipv6CidrBlock", "PortRange", "RuleAction", "Protocol"}, typeSubnet: {"NetworkAclId"}}
@@ -136,6 +143,21 @@ var catalogue = []Rule{
 	{Name: CheckFunctionIpv6, Title: "The function sends IPv6 traffic",
 		Help:       "A function reaches IPv6 destinations only with VpcConfig.Ipv6AllowedForDualStack true and dual-stack subnets.",
 		Properties: map[string][]string{typeFunction: {"VpcConfig"}}},
+	{Name: CheckDnsResolver, Title: "The function's VPC resolver answers",
+		Help:       "The function resolves names through the VPC's DHCP options: the Amazon-provided resolver (the VPC's base address plus two, 169.254.169.253), which does not answer when the VPC has EnableDnsSupport false, or the custom servers listed (docs/dns.md).",
+		Properties: map[string][]string{typeVpc: {"EnableDnsSupport"}, typeDhcp: {"DomainNameServers"}, typeDhcpAssoc: {"DhcpOptionsId"}}},
+	{Name: CheckDnsServerPath, Title: "The custom DNS server is routed and let through the network ACLs",
+		Help:       "A custom DNS server of the DHCP options is reached like any destination: UDP and TCP 53 must be routed from the function's subnet and allowed both ways by the network ACLs of the function's and the server's subnets.",
+		Properties: map[string][]string{typeDhcp: {"DomainNameServers"}, typeRoute: {"DestinationCidrBlock", "NatGatewayId"}, typeNaclEntry: {"CidrBlock", "PortRange", "RuleAction", "Protocol"}}},
+	{Name: CheckDnsServerSg, Title: "The function's security group lets DNS to the custom server out",
+		Help:       "Security groups do not filter the Amazon-provided resolver, but they do filter a custom DNS server: the function's security groups must allow UDP and TCP 53 to it.",
+		Properties: map[string][]string{typeSg: {"SecurityGroupEgress"}, typeSgEgress: {"CidrIp", "IpProtocol", "FromPort"}}},
+	{Name: CheckDnsFirewall, Title: "DNS Firewall lets the name resolve",
+		Help:       "Route 53 Resolver DNS Firewall evaluates the rule groups associated with the VPC by association priority and their rules by priority; the first rule whose domain list matches the name decides: BLOCK fails the lookup.",
+		Properties: map[string][]string{typeFwRuleGroup: {"FirewallRules"}, typeFwDomainList: {"Domains", "DomainFileUrl"}, typeFwAssoc: {"Priority", "FirewallRuleGroupId"}}},
+	{Name: CheckDnsFailOpen, Title: "DNS Firewall fails closed", Warning: true,
+		Help:       "With FirewallFailOpen ENABLED, Route 53 Resolver answers queries unfiltered when DNS Firewall cannot evaluate them: an allow-list then holds only while DNS Firewall works.",
+		Properties: map[string][]string{typeFwConfig: {"FirewallFailOpen"}}},
 	{Name: CheckGatewayEndpoint, Title: "The subnet reaches the service through its gateway endpoint",
 		Help:       "An S3 or DynamoDB destination is reached through a gateway endpoint whose RouteTableIds include the subnet's route table (or else through the internet path).",
 		Properties: map[string][]string{typeEndpoint: {"RouteTableIds", "ServiceName"}, typeRoute: {"DestinationPrefixListId"}}},

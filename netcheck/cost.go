@@ -244,6 +244,13 @@ func (e *Estimate) price(set *templateSet) {
 					item = "alarm-metric-high-resolution"
 				}
 				add("alarm metrics", item, metrics, "")
+			case "AWS::Route53Resolver::FirewallDomainList":
+				if _, fromS3 := p()["DomainFileUrl"]; fromS3 {
+					e.Lines = append(e.Lines, CostLine{Resource: qid, Item: "DNS firewall domain names", Unpriced: true, Note: joinNotes(note, "the domains are in a file in S3, which netcheck does not read")})
+					break
+				}
+				domains, _ := p()["Domains"].([]interface{})
+				add("DNS firewall domain names", "dns-firewall-domain-month", float64(len(domains)), "")
 			case "AWS::Route53Resolver::FirewallRuleGroupAssociation":
 				add("DNS firewall queries (millions)", "dns-firewall-million-queries", e.Assumptions.DNSQueriesPerMonth/1e6, "")
 			case "AWS::AutoScaling::AutoScalingGroup", "AWS::EC2::TransitGateway", "AWS::EC2::VPNConnection", "AWS::NetworkFirewall::Firewall":

@@ -54,6 +54,25 @@ func TestAllowedDomains(t *testing.T) {
 				}
 			}
 
+			// netcheck --cost prices the domain names stored (the list's
+			// and "*") and the queries the association filters.
+			est, err := netcheck.EstimateCost([]string{f.File}, nil, netcheck.Options{Region: "us-east-1"}, netcheck.CostAssumptions{Region: "us-east-1", DNSQueriesPerMonth: 10e6})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var domains, queries float64
+			for _, l := range est.Lines {
+				switch l.Item {
+				case "DNS firewall domain names":
+					domains += l.Quantity
+				case "DNS firewall queries (millions)":
+					queries += l.Quantity
+				}
+			}
+			if domains != float64(len(allowedDomains)+1) || queries != 10 {
+				t.Errorf("cost: %v domain names (want %d), %v million queries (want 10)", domains, len(allowedDomains)+1, queries)
+			}
+
 			_, facts := templateFacts(t, f.JSON, name)
 			for _, c := range []struct {
 				name   string
