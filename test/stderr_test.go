@@ -32,7 +32,7 @@ func TestAppErrorStartsStderr(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	const want = `error: vpclambda "VpcLambda": 1 invalid property` + "\n  - MaxAzs = 9: "
+	const want = "error: 1 problem in the app's settings\n  - context maxAzs = 9: "
 	for i := 0; i < stderrRuns; i++ {
 		cmd := exec.Command(bin)
 		cmd.Dir = root

@@ -175,7 +175,9 @@ func (t *Twin) witnessClasses(e *functionENI, w netcheck.Witness) [][2]int {
 	acls := []*netcheck.NetworkAcl{t.naclOf(sn)}
 	if dst.Is4() {
 		if nat, _ := t.expectedNat(sn, dst); nat != "" {
-			if nd := t.natNode(nat); nd != nil {
+			// A regional NAT gateway sits in no subnet of the VPC: no
+			// network ACL of the VPC's is on its side of the path.
+			if nd := t.natNode(nat); nd != nil && t.facts.Subnets[nd.subnet] != nil {
 				acls = append(acls, t.naclOf(t.facts.Subnets[nd.subnet]))
 			}
 		}
