@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -74,8 +75,15 @@ func (c *Checker) Check(ctx context.Context) (*Response, error) {
 	}
 	resp, err := c.Client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("no internet access: GET %s failed after %s: %w (check the subnet's route to the NAT gateway, network ACLs and security group egress)",
-			c.URL, time.Since(start).Round(time.Millisecond), err)
+		hint := "check the subnet's route to the NAT gateway, network ACLs and security group egress"
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) {
+			// The name did not resolve: the path to the addresses was
+			// never tried.
+			hint = "the name did not resolve: check the VPC's DNS support, its DHCP options and any DNS Firewall rule group associated with it"
+		}
+		return nil, fmt.Errorf("no internet access: GET %s failed after %s: %w (%s)",
+			c.URL, time.Since(start).Round(time.Millisecond), err, hint)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 256))

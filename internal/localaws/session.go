@@ -223,14 +223,22 @@ func invokeStep(ctx context.Context, out io.Writer, cfg aws.Config, state *State
 	return r, nil
 }
 
+// CheckedName is the name the app's function calls (functions/checkip's
+// DefaultURL): the inspection asks for it, so a DNS Firewall rule that
+// blocks it fails the inspection as it fails the function.
+const CheckedName = "checkip.amazonaws.com"
+
 // Inspect reads the deployed network of a stack's functions and runs the
-// internet-path analysis on it (TCP 443 to the internet).
+// internet-path analysis on it: TCP 443 to the internet, by the name the
+// function calls (its resolution and the DNS Firewall first).
 func Inspect(ctx context.Context, cfg aws.Config, stack string) (*netcheck.Report, error) {
 	facts, err := awsfacts.NewClients(cfg).FromStack(ctx, stack)
 	if err != nil {
 		return nil, err
 	}
-	return netcheck.Analyze(facts, netcheck.DefaultDestination, "")
+	dest := netcheck.DefaultDestination
+	dest.Name = CheckedName
+	return netcheck.Analyze(facts, dest, "")
 }
 
 // Down destroys the stack `up` deployed and stops the emulator. The
