@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+
+	"github.com/vpclambda/vpclambda/internal/dnsname"
 )
 
 // AmazonProvidedDNS is how DHCP options name the Amazon-provided resolver
@@ -132,35 +134,15 @@ func DomainMatches(entry, name string) bool {
 	return entry == name
 }
 
-// ValidDomainEntry checks a domain list entry the way DNS Firewall
-// accepts it: an optional leading "*" (as "*" or "*."), then labels of
-// A-Z, a-z, 0-9 and hyphens separated by dots, 1 to 255 characters in
-// all. It returns what is wrong, "" when nothing is.
+// ValidDomainEntry checks a domain list entry (or a name) the way DNS
+// Firewall accepts it (internal/dnsname, the construct's rule too); a
+// trailing dot, which names are written with, is allowed. It returns what
+// is wrong, "" when nothing is.
 func ValidDomainEntry(d string) string {
-	if d == "" {
-		return "it is empty"
+	if d != "." {
+		d = strings.TrimSuffix(d, ".")
 	}
-	if len(d) > 255 {
-		return fmt.Sprintf("it is %d characters long; DNS Firewall takes 1 to 255", len(d))
-	}
-	if d == "*" {
-		return ""
-	}
-	rest := strings.TrimPrefix(d, "*.")
-	if strings.Contains(rest, "*") {
-		return "a * may only start the entry, as *.example.com"
-	}
-	for _, label := range strings.Split(strings.TrimSuffix(rest, "."), ".") {
-		if label == "" {
-			return "it has an empty label (two dots, or a leading dot)"
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return fmt.Sprintf("%q is not allowed (only letters, digits, hyphens and dots)", c)
-			}
-		}
-	}
-	return ""
+	return dnsname.EntryProblem(d)
 }
 
 // FirewallVerdict is DNS Firewall's decision for one name in one VPC.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53resolver"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/vpclambda/vpclambda/internal/dnsname"
 )
 
 // The egress domain allow-list: Route 53 Resolver DNS Firewall on the
@@ -90,41 +92,7 @@ func planAllowedDomains(ps *problems, p *VpcLambdaProps) []string {
 // entry: an optional leading "*" (as "*" or "*."), then labels of letters,
 // digits and hyphens separated by single dots, 1 to 255 characters
 // ("" when nothing). AllowedDomains entries are checked with it.
-func DomainProblem(d string) string {
-	if strings.TrimSpace(d) != d {
-		return "it has spaces around it"
-	}
-	if d == "" {
-		return "it is empty"
-	}
-	if len(d) > 255 {
-		return fmt.Sprintf("it is %d characters long (at most 255)", len(d))
-	}
-	if d == "*" {
-		return ""
-	}
-	rest := strings.TrimPrefix(d, "*.")
-	if strings.Contains(rest, "*") {
-		return "a * may only start the domain, as *.example.com"
-	}
-	if strings.Contains(rest, "://") || strings.Contains(rest, "/") {
-		return "it is a URL: give the host name only"
-	}
-	if strings.HasSuffix(rest, ".") {
-		return "it ends with a dot: write it without"
-	}
-	for _, label := range strings.Split(rest, ".") {
-		if label == "" {
-			return "it has an empty label (two dots in a row, or a leading dot)"
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return fmt.Sprintf("%q is not allowed (letters, digits, hyphens and dots only)", c)
-			}
-		}
-	}
-	return ""
-}
+func DomainProblem(d string) string { return dnsname.EntryProblem(d) }
 
 // buildDnsFirewall creates the allow-list on the construct's VPC.
 func (v *VpcLambda) buildDnsFirewall(domains []string) {
