@@ -86,13 +86,19 @@ func protoMatch(proto, from, to int) []string {
 // for all of them. The function's replies come back to its own ephemeral
 // port, and a NAT gateway's to any of 1024-65535.
 func replyPortClasses(acls ...*netcheck.NetworkAcl) [][2]int {
+	return replyPortClassesFor(6, acls...)
+}
+
+// replyPortClassesFor is replyPortClasses for one protocol's entries (TCP
+// or UDP; an entry for all protocols has no ports).
+func replyPortClassesFor(proto int, acls ...*netcheck.NetworkAcl) [][2]int {
 	cuts := map[int]bool{netcheck.EphemeralFrom: true, netcheck.EphemeralTo + 1: true}
 	for _, acl := range acls {
 		if acl == nil {
 			continue
 		}
 		for _, e := range acl.Entries {
-			if e.Protocol != 6 {
+			if e.Protocol != proto {
 				continue
 			}
 			for _, c := range []int{e.FromPort, e.ToPort + 1} {

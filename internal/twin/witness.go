@@ -302,40 +302,6 @@ func (e *functionENI) probe(ctx context.Context, proto int, src, dst netip.AddrP
 	return seen, err
 }
 
-// replyPortClassesFor is replyPortClasses for the protocol's entries (TCP
-// or UDP; an entry for all protocols has no ports).
-func replyPortClassesFor(proto int, acls ...*netcheck.NetworkAcl) [][2]int {
-	if proto == 6 {
-		return replyPortClasses(acls...)
-	}
-	cuts := map[int]bool{netcheck.EphemeralFrom: true, netcheck.EphemeralTo + 1: true}
-	for _, acl := range acls {
-		if acl == nil {
-			continue
-		}
-		for _, e := range acl.Entries {
-			if e.Protocol != proto {
-				continue
-			}
-			for _, c := range []int{e.FromPort, e.ToPort + 1} {
-				if c > netcheck.EphemeralFrom && c <= netcheck.EphemeralTo {
-					cuts[c] = true
-				}
-			}
-		}
-	}
-	var cs []int
-	for c := range cuts {
-		cs = append(cs, c)
-	}
-	sort.Ints(cs)
-	var out [][2]int
-	for i := 0; i+1 < len(cs); i++ {
-		out = append(out, [2]int{cs[i], cs[i+1] - 1})
-	}
-	return out
-}
-
 // startEcho starts the test internet's echo service (EchoPort, TCP and
 // UDP, both families) and the translation that sends it every packet from
 // a gateway to an address and port the twin does not use itself: the
