@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -199,14 +200,30 @@ func (p *RegionalNatGatewayProvider) planGiven(ps *problems, prop string, vpc na
 
 func (p *RegionalNatGatewayProvider) provide(b *networkBuilder, _ int) natTarget {
 	n := b.n
+	// AWS routes the gateway's traffic (and an Elastic IP in a VPC needs
+	// it) to the VPC's internet gateway: it must be attached first.
+	nat, eips := p.gateway(b.v, b.vpcID, b.tag, func(r awscdk.CfnResource, why string) {
+		r.AddResourceDependency(n.GatewayAttachment, jsii.String(why))
+	})
+	n.RegionalNatGatewayElasticIps = eips
+	n.RegionalNatGateway = nat
+	return natTarget{natGatewayID: b.v.id(nat, nat.AttrNatGatewayId), path: []awscdk.CfnResource{nat}}
+}
+
+// gateway creates the regional NAT gateway in the VPC vpcID, with the
+// Elastic IPs of manual mode (eipsPerAz per AZ) or the given allocations;
+// needsIgw makes a resource wait for the VPC's internet gateway. Both the
+// construct's own VPC and an existing one (provideExisting) build it here.
+func (p *RegionalNatGatewayProvider) gateway(scope constructs.Construct, vpcID *string, tag func(string) *[]*awscdk.CfnTag, needsIgw func(r awscdk.CfnResource, why string)) (awsec2.CfnNatGateway, [][]awsec2.CfnEIP) {
 	props := &awsec2.CfnNatGatewayProps{
-		VpcId:                   b.vpcID,
+		VpcId:                   vpcID,
 		AvailabilityMode:        jsii.String("regional"),
 		ConnectivityType:        jsii.String("public"),
 		MaxDrainDurationSeconds: p.drainSecs,
-		Tags:                    b.tag("RegionalNatGateway"),
+		Tags:                    tag("RegionalNatGateway"),
 	}
 	var addrs []interface{}
+	var all [][]awsec2.CfnEIP
 	switch {
 	case p.eipsPerAz > 0:
 		for i, az := range p.azs {
@@ -217,27 +234,23 @@ func (p *RegionalNatGatewayProvider) provide(b *networkBuilder, _ int) natTarget
 				if k > 0 {
 					id = fmt.Sprintf("%s%d", id, k+1)
 				}
-				eip := awsec2.NewCfnEIP(b.v, jsii.String(id), &awsec2.CfnEIPProps{Domain: jsii.String("vpc"), Tags: b.tag(id)})
-				eip.AddResourceDependency(n.GatewayAttachment, jsii.String("an Elastic IP in a VPC needs the internet gateway attached"))
+				eip := awsec2.NewCfnEIP(scope, jsii.String(id), &awsec2.CfnEIPProps{Domain: jsii.String("vpc"), Tags: tag(id)})
+				needsIgw(eip, "an Elastic IP in a VPC needs the internet gateway attached")
 				eips = append(eips, eip)
 				ids = append(ids, eip.AttrAllocationId())
 			}
-			n.RegionalNatGatewayElasticIps = append(n.RegionalNatGatewayElasticIps, eips)
+			all = append(all, eips)
 			addrs = append(addrs, &awsec2.CfnNatGateway_AvailabilityZoneAddressProperty{AvailabilityZone: az, AllocationIds: &ids})
 		}
 	case p.given != nil:
 		for _, az := range p.azs {
-			ids := jsii.Strings(p.given[*az]...)
-			addrs = append(addrs, &awsec2.CfnNatGateway_AvailabilityZoneAddressProperty{AvailabilityZone: az, AllocationIds: ids})
+			addrs = append(addrs, &awsec2.CfnNatGateway_AvailabilityZoneAddressProperty{AvailabilityZone: az, AllocationIds: jsii.Strings(p.given[*az]...)})
 		}
 	}
 	if addrs != nil {
 		props.AvailabilityZoneAddresses = &addrs
 	}
-	nat := awsec2.NewCfnNatGateway(b.v, jsii.String("RegionalNatGateway"), props)
-	// AWS routes the gateway's traffic to the VPC's internet gateway (in
-	// the gateway's own route table): it must be attached first.
-	nat.AddResourceDependency(n.GatewayAttachment, jsii.String("a regional NAT gateway needs the VPC's internet gateway attached"))
-	n.RegionalNatGateway = nat
-	return natTarget{natGatewayID: b.v.id(nat, nat.AttrNatGatewayId), path: []awscdk.CfnResource{nat}}
+	nat := awsec2.NewCfnNatGateway(scope, jsii.String("RegionalNatGateway"), props)
+	needsIgw(nat, "a regional NAT gateway needs the VPC's internet gateway attached")
+	return nat, all
 }

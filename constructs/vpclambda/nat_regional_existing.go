@@ -75,43 +75,11 @@ func (p *RegionalNatGatewayProvider) provideExisting(v *VpcLambda, vpc awsec2.IV
 		return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(v.path + "/" + id)}}
 	}
 	out := &ExistingVpcNat{}
-	props := &awsec2.CfnNatGatewayProps{
-		VpcId:                   vpc.VpcId(),
-		AvailabilityMode:        jsii.String("regional"),
-		ConnectivityType:        jsii.String("public"),
-		MaxDrainDurationSeconds: p.drainSecs,
-		Tags:                    tag("RegionalNatGateway"),
-	}
-	var addrs []interface{}
-	switch {
-	case p.eipsPerAz > 0:
-		for i, az := range p.azs {
-			var ids []*string
-			var eips []awsec2.CfnEIP
-			for k := 0; k < p.eipsPerAz; k++ {
-				id := fmt.Sprintf("RegionalNatGatewayAz%dEip", i+1)
-				if k > 0 {
-					id = fmt.Sprintf("%s%d", id, k+1)
-				}
-				eip := awsec2.NewCfnEIP(v, jsii.String(id), &awsec2.CfnEIPProps{Domain: jsii.String("vpc"), Tags: tag(id)})
-				eip.Node().AddDependency(vpc.InternetConnectivityEstablished())
-				eips = append(eips, eip)
-				ids = append(ids, eip.AttrAllocationId())
-			}
-			out.ElasticIps = append(out.ElasticIps, eips)
-			addrs = append(addrs, &awsec2.CfnNatGateway_AvailabilityZoneAddressProperty{AvailabilityZone: az, AllocationIds: &ids})
-		}
-	case p.given != nil:
-		for _, az := range p.azs {
-			addrs = append(addrs, &awsec2.CfnNatGateway_AvailabilityZoneAddressProperty{AvailabilityZone: az, AllocationIds: jsii.Strings(p.given[*az]...)})
-		}
-	}
-	if addrs != nil {
-		props.AvailabilityZoneAddresses = &addrs
-	}
-	nat := awsec2.NewCfnNatGateway(v, jsii.String("RegionalNatGateway"), props)
 	// AWS routes the gateway's traffic to the VPC's internet gateway.
-	nat.Node().AddDependency(vpc.InternetConnectivityEstablished())
+	nat, eips := p.gateway(v, vpc.VpcId(), tag, func(r awscdk.CfnResource, _ string) {
+		r.Node().AddDependency(vpc.InternetConnectivityEstablished())
+	})
+	out.ElasticIps = eips
 	out.RegionalNatGateway = nat
 	path := []awscdk.CfnResource{nat}
 	// One default route per route table of the selected subnets.
