@@ -139,8 +139,8 @@ func DomainMatches(entry, name string) bool {
 // trailing dot, which names are written with, is allowed. It returns what
 // is wrong, "" when nothing is.
 func ValidDomainEntry(d string) string {
-	if d != "." {
-		d = strings.TrimSuffix(d, ".")
+	if rest := strings.TrimPrefix(d, "*."); rest != "" && rest != "." {
+		d = strings.TrimSuffix(d, ".") // "*." stays, and is refused
 	}
 	return dnsname.EntryProblem(d)
 }

@@ -101,8 +101,8 @@ func TestAllowedDomains(t *testing.T) {
 }
 
 // The construct accepts exactly the domain list entries netcheck
-// models DNS Firewall accepting (one rule, written twice on purpose: the
-// construct does not import netcheck).
+// models DNS Firewall accepting (one rule, internal/dnsname; netcheck
+// also takes a name's trailing dot).
 func TestAllowedDomainRulesAgreeWithNetcheck(t *testing.T) {
 	for _, d := range []string{"api.example.com", "*.example.com", "API.Example.COM", "a-b.c", "a_b.c", "a..b", "*.", "**.x", "x.*", "a.b/c", "é.example", strings.Repeat("a", 256)} {
 		err := vpclambda.DomainProblem(d)
